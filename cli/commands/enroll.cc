@@ -1,0 +1,40 @@
+// parcours enroll: start a person's pathway in a programme.
+#include "context.h"
+
+namespace parcours::cli {
+namespace {
+
+struct EnrollOptions {
+  std::string person, programme, date, referent;
+  std::vector<std::string> fields;
+};
+
+Status Run(Context& ctx, const EnrollOptions& o) {
+  PARCOURS_ASSIGN_OR_RETURN(RawFields fields, ParseKeyValues(o.fields, "--field"));
+  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
+  EnrollRequest req{o.person, o.programme, o.date, o.referent, fields, ctx.actor};
+  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Enroll(req));
+  const auto& s = r.state;
+  ctx.out.Emit(Json{{"pathway", s.id}, {"step", s.step}},
+               PersonLabel(*session->engine, s.person) + " enrolled in \"" + r.workflow->label + "\" (v" +
+                   std::to_string(s.version) + ") as " + s.id + ", " + s.enrolled.iso() + "\n" +
+                   "Step: " + r.workflow->step_display(s.step) + " · referent: " + s.referent + "\n" +
+                   NextLine(r));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SetEnrollCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("enroll", "Enrol a person in a programme: starts a pathway");
+  auto o = std::make_shared<EnrollOptions>();
+  cmd->add_option("PERSON", o->person, "Person id, e.g. P-7K2M9")->required();
+  cmd->add_option("PROGRAMME", o->programme, "Programme id, e.g. insertion")->required();
+  cmd->add_option("--date", o->date, "Date of the referral: YYYY-MM-DD, today (default) or yesterday");
+  cmd->add_option("--referent", o->referent, "Counsellor in charge (default: the actor)");
+  cmd->add_option("--field", o->fields, "KEY=VALUE enrolment field, repeatable");
+  cmd->footer("Example: parcours enroll P-7K2M9 insertion --field prescriber=france_travail");
+  cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
+}
+
+}  // namespace parcours::cli

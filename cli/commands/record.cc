@@ -1,0 +1,39 @@
+// parcours record: record a milestone within the pathway's current step.
+#include "context.h"
+
+namespace parcours::cli {
+namespace {
+
+struct RecordOptions {
+  std::string pathway, milestone, date;
+  std::vector<std::string> fields;
+};
+
+Status Run(Context& ctx, const RecordOptions& o) {
+  PARCOURS_ASSIGN_OR_RETURN(RawFields fields, ParseKeyValues(o.fields, "--field"));
+  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
+  RecordRequest req{o.pathway, o.milestone, o.date, fields, ctx.actor};
+  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Record(req));
+  const std::string details = FieldsInline(r.event.fields);
+  ctx.out.Emit(Json{{"pathway", r.state.id}, {"milestone", r.event.action}, {"step", r.state.step},
+                    {"seq", r.event.seq}},
+               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": recorded " +
+                   r.event.action + (details.empty() ? "" : " (" + details + ")") + ", " +
+                   r.event.date.iso() + "\n" + NextLine(r));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SetRecordCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("record", "Record a milestone (interview, training result...) in the current step");
+  auto o = std::make_shared<RecordOptions>();
+  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q1")->required();
+  cmd->add_option("MILESTONE", o->milestone, "Milestone id, e.g. interview, training_completed")->required();
+  cmd->add_option("--date", o->date, "When it happened: YYYY-MM-DD, today (default) or yesterday");
+  cmd->add_option("--field", o->fields, "KEY=VALUE milestone field, repeatable");
+  cmd->footer("Example: parcours record W-3F8Q1 interview --field mode=individual --field minutes=45");
+  cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
+}
+
+}  // namespace parcours::cli

@@ -1,0 +1,33 @@
+// parcours void: cancel the pathway's latest event with a compensating event.
+#include "context.h"
+
+namespace parcours::cli {
+namespace {
+
+struct VoidOptions {
+  std::string pathway, reason;
+};
+
+Status Run(Context& ctx, const VoidOptions& o) {
+  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
+  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Void(VoidRequest{o.pathway, o.reason, ctx.actor}));
+  const auto voided = r.event.data.value("voids", 0u);
+  ctx.out.Emit(Json{{"pathway", r.state.id}, {"step", r.state.step}, {"seq", r.event.seq}, {"voided", voided}},
+               r.state.id + ": voided #" + std::to_string(voided) + " (" +
+                   r.event.data.value("voided_action", "") + "); step is " +
+                   r.workflow->step_display(r.state.step) + "\n" + NextLine(r));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SetVoidCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("void", "Cancel the pathway's latest event (history keeps both)");
+  auto o = std::make_shared<VoidOptions>();
+  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q1")->required();
+  cmd->add_option("--reason", o->reason, "Why the event is cancelled")->required();
+  cmd->footer("Example: parcours void W-3F8Q1 --reason \"recorded on the wrong person\"");
+  cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
+}
+
+}  // namespace parcours::cli

@@ -1,0 +1,66 @@
+// What every command shares: global options, the open engine, and output.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "output.h"
+#include "parcours/engine.h"
+
+namespace parcours::cli {
+
+// An open store with its engine. Destroying it drains the event bus first.
+struct Session {
+  boost::asio::io_context io;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Engine> engine;
+
+  ~Session();
+};
+
+struct Context {
+  // Global options.
+  std::string data_dir;  // --data, else $PARCOURS_DATA, else the per-user default
+  std::string actor;     // --actor, else the OS user
+  bool json = false;     // --json
+  std::string log_level = "warn";
+
+  Output out;
+  std::shared_ptr<spdlog::logger> log;
+  std::unique_ptr<Clock> clock;
+
+  // The command chosen on the command line, run after parsing.
+  std::function<Status()> action;
+
+  // Resolves defaults (data dir, actor, clock, logger) once options are parsed.
+  Status Prepare();
+  // Opens the store. `write`: take the writer lock; otherwise a read-only view
+  // that does not block (or get blocked by) a writer.
+  Result<std::unique_ptr<Session>> Open(bool write, bool create = false);
+};
+
+// `--field K=V` values into a map. Usage error on a malformed or repeated key.
+Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::string_view option);
+
+// The per-user default store directory: $XDG_DATA_HOME/parcours or ~/.local/share/parcours.
+std::string DefaultDataDir();
+
+// Registration of each command (one file each under commands/).
+void SetInitCommand(CLI::App& app, Context& ctx);
+void SetProgrammeCommand(CLI::App& app, Context& ctx);
+void SetPersonCommand(CLI::App& app, Context& ctx);
+void SetEnrollCommand(CLI::App& app, Context& ctx);
+void SetAdvanceCommand(CLI::App& app, Context& ctx);
+void SetRecordCommand(CLI::App& app, Context& ctx);
+void SetVoidCommand(CLI::App& app, Context& ctx);
+void SetAssignCommand(CLI::App& app, Context& ctx);
+void SetShowCommands(CLI::App& app, Context& ctx);
+void SetCaseloadCommand(CLI::App& app, Context& ctx);
+void SetReportCommand(CLI::App& app, Context& ctx);
+
+}  // namespace parcours::cli

@@ -1,0 +1,66 @@
+// parcours: the counsellor's command line. Parses the command, runs it through
+// the engine, prints the result, and maps any failure to an exit code
+// (docs/cli.md). All logic lives in the engine; this layer only translates.
+#include <iostream>
+
+#include "context.h"
+
+int main(int argc, char** argv) {
+  using parcours::Status;
+  namespace cli = parcours::cli;
+
+  cli::Context ctx;
+  CLI::App app{"parcours: track participants' pathways through insertion and training programmes."};
+  app.name("parcours");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "parcours 0.1.0");
+  app.add_option("--data", ctx.data_dir,
+                 "Store directory (default: $PARCOURS_DATA, else " + cli::DefaultDataDir() + ")");
+  app.add_flag("--json", ctx.json, "Print one JSON object on stdout (errors as JSON on stderr)");
+  app.add_option("--actor", ctx.actor, "Who is recording (default: the OS user)");
+  app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn (default), error or off");
+  app.footer("Example: parcours --data ./store caseload --referent lea.moreau\n"
+             "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable, 1 other.");
+
+  cli::SetInitCommand(app, ctx);
+  cli::SetProgrammeCommand(app, ctx);
+  cli::SetPersonCommand(app, ctx);
+  cli::SetEnrollCommand(app, ctx);
+  cli::SetAdvanceCommand(app, ctx);
+  cli::SetRecordCommand(app, ctx);
+  cli::SetVoidCommand(app, ctx);
+  cli::SetAssignCommand(app, ctx);
+  cli::SetShowCommands(app, ctx);
+  cli::SetCaseloadCommand(app, ctx);
+  cli::SetReportCommand(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << app.version() << '\n';
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help on a subcommand
+    ctx.out.json = ctx.json;
+    ctx.out.Error(Status::Usage(e.what(), "Run `parcours --help` or `parcours COMMAND --help`."));
+    return 2;
+  }
+
+  Status status = ctx.Prepare();
+  if (status.ok()) {
+    try {
+      status = ctx.action ? ctx.action() : Status::Usage("no command given", "Run `parcours --help`.");
+    } catch (const std::exception& ex) {
+      status = Status::Internal(ex.what());
+    }
+  }
+  if (!status.ok()) ctx.out.Error(status);
+  return cli::ExitCode(status);
+}

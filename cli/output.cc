@@ -1,0 +1,112 @@
+#include "output.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace parcours::cli {
+
+void Output::Emit(const Json& object, const std::string& human) const {
+  if (json) {
+    std::cout << object.dump() << '\n';
+  } else {
+    std::cout << human;
+    if (!human.empty() && human.back() != '\n') std::cout << '\n';
+  }
+  std::cout.flush();
+}
+
+void Output::Error(const Status& status) const {
+  if (json) {
+    Json err{{"error", {{"code", status.code_name()},
+                        {"message", status.message()},
+                        {"allowed", status.allowed()},
+                        {"exit", ExitCode(status)}}}};
+    std::cerr << err.dump() << '\n';
+    return;
+  }
+  std::cerr << "parcours: " << status.code_name() << ": " << status.message();
+  if (!status.message().empty() && status.message().back() != '.' && status.message().back() != ':')
+    std::cerr << '.';
+  std::cerr << '\n';
+  if (!status.allowed().empty()) std::cerr << status.allowed() << '\n';
+}
+
+int ExitCode(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return 0;
+    case Status::Code::kUsage: return 2;
+    case Status::Code::kRefused: return 3;
+    case Status::Code::kNotFound: return 4;
+    case Status::Code::kUnavailable: return 5;
+    case Status::Code::kCorruption:
+    case Status::Code::kInternal: return 1;
+  }
+  return 1;
+}
+
+std::string PersonLabel(const Engine& engine, const std::string& person_id) {
+  auto person = engine.GetPerson(person_id);
+  return person.ok() ? person->name : person_id;
+}
+
+std::string JoinWords(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += sep;
+    out += w;
+  }
+  return out;
+}
+
+std::string NextLine(const CommandResult& r) {
+  std::string out = r.next_transitions.empty() ? "Pathway closed" : "Next: " + JoinWords(r.next_transitions);
+  if (!r.next_milestones.empty()) out += " · milestones: " + JoinWords(r.next_milestones);
+  return out;
+}
+
+std::string FieldsInline(const Json& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields.items()) {
+    if (!out.empty()) out += ' ';
+    out += k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return out;
+}
+
+namespace {
+
+// Display width of UTF-8 text: code points (good enough for Latin names).
+std::size_t Width(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+std::string Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_aligned) {
+  std::vector<std::size_t> widths(header.size(), 0);
+  for (std::size_t c = 0; c < header.size(); ++c) widths[c] = Width(header[c]);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::size_t pad = c < widths.size() ? widths[c] - std::min(widths[c], Width(cells[c])) : 0;
+      const bool right = c < right_aligned.size() && right_aligned[c];
+      if (c > 0) text += "  ";
+      if (right) text += std::string(pad, ' ') + cells[c];
+      else text += cells[c] + (c + 1 < cells.size() ? std::string(pad, ' ') : "");
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + '\n';
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+  return out;
+}
+
+}  // namespace parcours::cli

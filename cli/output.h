@@ -1,0 +1,37 @@
+// Printing results: human text or one JSON object, on stdout; errors on stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "parcours/engine.h"
+
+namespace parcours::cli {
+
+class Output {
+ public:
+  bool json = false;
+
+  // Prints `human` (human mode) or `object` (JSON mode) on stdout.
+  void Emit(const Json& object, const std::string& human) const;
+  // Prints a failed status on stderr ("parcours: refused: ..." or a JSON error).
+  void Error(const Status& status) const;
+};
+
+// The process exit code of a status: 0 ok, 2 usage, 3 refused, 4 not found,
+// 5 store unavailable, 1 anything else.
+int ExitCode(const Status& status);
+
+// Human phrases shared by several commands.
+std::string PersonLabel(const Engine& engine, const std::string& person_id);
+// "Next: position, exit · milestones: interview"
+std::string NextLine(const CommandResult& r);
+// A table with a header row; columns are padded to their widest cell.
+// Columns listed in `right_aligned` are right-aligned.
+std::string Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_aligned = {});
+std::string JoinWords(const std::vector<std::string>& words, std::string_view sep = ", ");
+// Renders `fields` as "k=v k=v".
+std::string FieldsInline(const Json& fields);
+
+}  // namespace parcours::cli

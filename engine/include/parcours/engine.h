@@ -1,0 +1,204 @@
+// The engine: the one API through which every command goes.
+//
+// A command is a plain request struct carrying the text a person typed and the
+// actor. The engine validates it against the pathway's workflow, turns it into
+// an Event, commits the event together with the pathway's new state and every
+// index it touches in one atomic write, then publishes it on the EventBus.
+// Refusals are Status values saying what was wrong and what is allowed; when a
+// command is refused nothing is written.
+//
+// One Engine per open store. Writes are serialised by the engine; reads may run
+// concurrently with them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/logger.h>
+
+#include "parcours/date.h"
+#include "parcours/event.h"
+#include "parcours/event_bus.h"
+#include "parcours/report.h"
+#include "parcours/status.h"
+#include "parcours/store.h"
+#include "parcours/workflow.h"
+
+namespace parcours {
+
+// ---- programmes -------------------------------------------------------------
+
+struct ProgrammeInfo {
+  std::string id;
+  std::string label;
+  int version = 0;          // latest installed version
+  std::string installed;    // timestamp of that version
+  std::string installed_by;
+  std::string source;       // file it was installed from
+};
+
+struct InstallResult {
+  ProgrammeInfo programme;
+  bool changed = false;  // false: identical to the latest version, nothing written
+};
+
+// ---- persons ----------------------------------------------------------------
+
+// Attributes a person may carry, each with its accepted values (docs/cli.md).
+const std::map<std::string, std::vector<std::string>>& KnownPersonAttributes();
+
+struct AddPersonRequest {
+  std::string name;
+  std::string birth;                         // YYYY-MM-DD
+  std::string sex;                           // F, M or X
+  std::map<std::string, std::string> attrs;  // see KnownPersonAttributes()
+  bool allow_duplicate = false;
+  std::string actor;
+};
+
+struct Person {
+  std::string id;
+  std::string name;
+  Date birth;
+  std::string sex;
+  std::map<std::string, std::string> attrs;
+  std::string created;  // timestamp
+  std::string created_by;
+
+  Json ToJson() const;
+  static Result<Person> FromJson(const Json& j);
+};
+
+// ---- pathway commands ---------------------------------------------------------
+
+struct EnrollRequest {
+  std::string person;
+  std::string programme;
+  std::string date;      // YYYY-MM-DD, today, yesterday; empty: today
+  std::string referent;  // empty: the actor
+  RawFields fields;
+  std::string actor;
+};
+
+struct AdvanceRequest {
+  std::string pathway;
+  std::string transition;
+  std::string date;
+  RawFields fields;
+  std::string actor;
+};
+
+struct RecordRequest {
+  std::string pathway;
+  std::string milestone;
+  std::string date;
+  RawFields fields;
+  std::string actor;
+};
+
+struct VoidRequest {
+  std::string pathway;
+  std::string reason;
+  std::string actor;
+};
+
+struct AssignRequest {
+  std::string pathway;
+  std::string referent;
+  std::string actor;
+};
+
+// What a committed command produced, and what can be done next.
+struct CommandResult {
+  Event event;
+  PathwayState state;
+  std::shared_ptr<const Workflow> workflow;
+  std::vector<std::string> next_transitions;
+  std::vector<std::string> next_milestones;
+};
+
+// ---- reads ------------------------------------------------------------------
+
+struct PathwayView {
+  PathwayState state;
+  std::vector<Event> events;
+  std::vector<uint32_t> voided;  // seqs cancelled by a void
+  std::shared_ptr<const Workflow> workflow;
+  std::optional<Person> person;  // absent if the person's data was erased
+};
+
+struct CaseloadQuery {
+  std::string programme;  // empty: every programme
+  std::string step;       // empty: every step
+  std::string referent;   // empty: every referent
+};
+
+struct CaseloadEntry {
+  PathwayState state;
+  std::string person_name;  // empty if erased
+  int days_in_step = 0;
+  int days_since_last_event = 0;
+};
+
+struct OutcomesQuery {
+  std::string programme;
+  std::string from;  // YYYY-MM-DD, inclusive
+  std::string to;    // YYYY-MM-DD, inclusive
+};
+
+class Engine {
+ public:
+  // `store`, `clock` and `io` must outlive the engine.
+  Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
+         std::shared_ptr<spdlog::logger> log);
+  ~Engine();
+
+  const Clock& clock() const { return clock_; }
+  EventBus& bus() { return bus_; }
+
+  // Programmes. `yaml` is the file's text, `source` its name for messages.
+  // Refused with every problem of the file (one per line) when it is invalid.
+  Result<InstallResult> InstallProgramme(std::string_view yaml, const std::string& source,
+                                         const std::string& actor);
+  Result<std::vector<ProgrammeInfo>> ListProgrammes() const;
+  // The definition of `id` at `version` (0: the latest).
+  Result<std::shared_ptr<const Workflow>> GetWorkflow(const std::string& id, int version = 0) const;
+  Result<ProgrammeInfo> GetProgrammeInfo(const std::string& id) const;
+
+  // Persons.
+  Result<Person> AddPerson(const AddPersonRequest& request);
+  Result<Person> GetPerson(const std::string& id) const;
+  // Persons whose name contains every word of `text` as a word prefix,
+  // ignoring accents and case, sorted by name.
+  Result<std::vector<Person>> FindPersons(const std::string& text) const;
+  // The ids of a person's pathways, oldest first.
+  Result<std::vector<PathwayState>> PathwaysOfPerson(const std::string& person_id) const;
+
+  // Pathway commands.
+  Result<CommandResult> Enroll(const EnrollRequest& request);
+  Result<CommandResult> Advance(const AdvanceRequest& request);
+  Result<CommandResult> Record(const RecordRequest& request);
+  Result<CommandResult> Void(const VoidRequest& request);
+  Result<CommandResult> Assign(const AssignRequest& request);
+
+  // Reads.
+  Result<PathwayView> GetPathway(const std::string& id) const;
+  Result<std::vector<CaseloadEntry>> Caseload(const CaseloadQuery& query) const;
+  Result<OutcomesReport> Outcomes(const OutcomesQuery& query) const;
+
+ private:
+  struct Impl;
+  Store& store_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  EventBus bus_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parcours

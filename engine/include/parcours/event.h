@@ -1,0 +1,91 @@
+// Events and pathway state.
+//
+// Every change to a pathway is an immutable Event, appended with the next
+// sequence number. A pathway's current state is what its effective events
+// (those not cancelled by a void) say, applied in order; the engine stores it
+// next to the log, in the same write, so reads never replay.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "parcours/date.h"
+#include "parcours/status.h"
+
+namespace parcours {
+
+using Json = nlohmann::json;
+class Workflow;
+
+enum class EventKind {
+  kEnroll,      // the pathway starts in the workflow's initial step
+  kTransition,  // a workflow transition: from one step to another
+  kMilestone,   // something that happened within the current step
+  kAssign,      // the pathway is handed to another referent
+  kVoid,        // cancels an earlier event (data.voids); the state returns to before it
+};
+const char* EventKindName(EventKind kind);
+
+struct Event {
+  std::string pathway;
+  uint32_t seq = 0;      // 1 for the enrolment, then +1 per event
+  EventKind kind = EventKind::kEnroll;
+  std::string action;    // "enroll", "assign", "void", or a transition / milestone id
+  std::string from;      // the step before ("" for the enrolment)
+  std::string to;        // the step after (same as from when the step does not change)
+  Date date;             // effective date: when it happened
+  std::string recorded;  // when it was recorded (UTC timestamp)
+  std::string actor;     // who recorded it
+  Json fields = Json::object();  // workflow fields, validated
+  // Engine data, by kind: enroll {person, programme, version, referent};
+  // assign {referent, previous}; void {voids: seq, reason}.
+  Json data = Json::object();
+
+  Json ToJson() const;
+  static Result<Event> FromJson(const Json& j);
+};
+
+// Counted as contact with the person: enrolment, transitions, milestones.
+inline bool IsDatedPathwayEvent(EventKind kind) {
+  return kind == EventKind::kEnroll || kind == EventKind::kTransition ||
+         kind == EventKind::kMilestone;
+}
+
+struct PathwayState {
+  std::string id;
+  std::string person;
+  std::string programme;
+  int version = 0;        // the workflow version the pathway was enrolled under
+  std::string step;
+  bool exited = false;    // the step is final
+  std::string referent;
+  Date enrolled;          // effective date of the enrolment
+  Date step_since;        // effective date of entering the current step
+  Date last_event;        // effective date of the latest dated event (enrolment, transition, milestone)
+  uint32_t last_seq = 0;  // sequence number of the latest event of any kind
+  // Attributes at entry, kept for reports without reading identifying data:
+  // {sex, age, attrs: {...}, fields: {enrolment fields}}.
+  Json entry = Json::object();
+
+  const char* status() const { return exited ? "exited" : "active"; }
+  Json ToJson() const;
+  static Result<PathwayState> FromJson(const Json& j);
+};
+
+// Applies one effective (not voided, not void) event to `state`. `workflow`
+// says which steps are final.
+Status ApplyEvent(PathwayState& state, const Event& event, const Workflow& workflow);
+
+// The state after `events` (all of a pathway's events, in order), honouring
+// voids. `workflow` says which steps are final. Corruption if the log does not
+// start with an enrolment.
+Result<PathwayState> ReplayPathway(const std::vector<Event>& events, const Workflow& workflow);
+
+// The sequence numbers cancelled by void events in `events`.
+std::vector<uint32_t> VoidedSeqs(const std::vector<Event>& events);
+
+}  // namespace parcours

@@ -1,0 +1,123 @@
+// A programme's workflow: its steps, transitions, milestones and fields.
+//
+// A Workflow is loaded from a YAML file (see docs/workflow-format.md and
+// workflow_loader.h), validated as a whole, then installed in the store under a
+// version number. It is immutable once loaded: pathways keep the version they
+// were enrolled under.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "parcours/date.h"
+#include "parcours/status.h"
+
+namespace parcours {
+
+using Json = nlohmann::json;
+
+enum class FieldType { kText, kInteger, kDate, kYesNo, kEnum };
+
+// "text", "integer", "date", "yesno", "enum".
+const char* FieldTypeName(FieldType type);
+std::optional<FieldType> ParseFieldType(std::string_view name);
+
+struct EnumValue {
+  std::string id;
+  std::string label;  // defaults to id
+};
+
+// "Required only when field `field` has one of `values`".
+struct RequiredWhen {
+  std::string field;
+  std::vector<std::string> values;
+};
+
+struct FieldSpec {
+  std::string id;
+  std::string label;  // defaults to id
+  FieldType type = FieldType::kText;
+  bool required = false;
+  std::optional<RequiredWhen> required_when;  // only when !required
+  std::optional<int64_t> min;                 // integer: inclusive bounds
+  std::optional<int64_t> max;
+  std::size_t max_length = 200;               // text: in bytes
+  std::vector<EnumValue> values;              // enum: allowed values, in order
+  int line = 0;                               // where it was declared (1-based), 0 if unknown
+
+  const EnumValue* find_value(std::string_view value_id) const;
+  // What a valid value looks like, for messages:
+  // "one of cdi, cdd, interim", "a whole number from 1 to 60", "a date YYYY-MM-DD"...
+  std::string describe_allowed() const;
+  // Parses and checks one raw value typed by a person. On success the value in
+  // its stored form: integer -> JSON number, anything else -> JSON string
+  // (yesno as "yes"/"no", date as YYYY-MM-DD). On failure a Refused status
+  // naming the field, the value and what is allowed.
+  Result<Json> parse_value(std::string_view raw) const;
+};
+
+struct Step {
+  std::string id;
+  std::string label;  // defaults to id
+  bool initial = false;
+  bool final = false;
+  int line = 0;
+};
+
+struct Transition {
+  std::string id;
+  std::string label;              // defaults to id
+  std::vector<std::string> from;  // step ids; "any" in the file is expanded to every non-final step
+  std::string to;
+  std::vector<FieldSpec> fields;
+  int line = 0;
+};
+
+struct Milestone {
+  std::string id;
+  std::string label;               // defaults to id
+  std::vector<std::string> steps;  // steps it may be recorded in; "any" expanded as for transitions
+  std::vector<FieldSpec> fields;
+  int line = 0;
+};
+
+class Workflow {
+ public:
+  std::string id;     // programme id, e.g. "insertion"
+  std::string label;  // e.g. "Parcours insertion"
+  std::vector<Step> steps;
+  std::vector<Transition> transitions;
+  std::vector<Milestone> milestones;
+  std::vector<FieldSpec> enrolment_fields;
+
+  const Step* find_step(std::string_view step_id) const;
+  const Step* initial_step() const;
+  const Transition* find_transition(std::string_view transition_id) const;
+  const Milestone* find_milestone(std::string_view milestone_id) const;
+  // Transitions / milestones possible from `step_id`, in file order.
+  std::vector<const Transition*> transitions_from(std::string_view step_id) const;
+  std::vector<const Milestone*> milestones_in(std::string_view step_id) const;
+  // "Positionnement (positioning)" or just the id when it has no label of its own.
+  std::string step_display(std::string_view step_id) const;
+
+  // The complete definition as JSON, in a canonical order: two workflows that
+  // mean the same thing (whatever their comments or layout) give equal JSON.
+  Json to_json() const;
+};
+
+// Raw field values from the command line: field id -> text as typed.
+using RawFields = std::map<std::string, std::string>;
+
+// Validates `raw` against `specs` as a whole: every field is known, every value
+// parses, every required (or conditionally required) field is present.
+// `context` names what is being done, e.g. `transition "place"`, for messages.
+// On success a JSON object of the stored values.
+Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields& raw,
+                            std::string_view context);
+
+}  // namespace parcours

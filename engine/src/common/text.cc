@@ -1,0 +1,127 @@
+#include "parcours/text.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace parcours {
+namespace {
+
+using namespace std::string_view_literals;
+
+// Decodes one UTF-8 sequence at text[i]; advances i. Returns -1 when invalid.
+int32_t DecodeUtf8(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  int len = 0;
+  int32_t cp = 0;
+  if (lead < 0x80) { ++i; return lead; }
+  if ((lead & 0xE0) == 0xC0) { len = 2; cp = lead & 0x1F; }
+  else if ((lead & 0xF0) == 0xE0) { len = 3; cp = lead & 0x0F; }
+  else if ((lead & 0xF8) == 0xF0) { len = 4; cp = lead & 0x07; }
+  else return -1;
+  if (i + len > text.size()) return -1;
+  for (int k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // Reject overlong forms, surrogates and out-of-range code points.
+  static constexpr int32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  i += len;
+  return cp;
+}
+
+void AppendUtf8(std::string& out, int32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Base letters for U+00C0..U+017F (Latin-1 Supplement letters and Latin
+// Extended-A), lowercase; '\0' where the code point has no plain-letter base.
+constexpr std::string_view kLatin1Fold =
+    // C0-DF: ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß
+    "aaaaaa\1ceeeeiiiidnooooo\0ouuuuyt\2"
+    // E0-FF: àáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ
+    "aaaaaa\1ceeeeiiiidnooooo\0ouuuuyty"sv;
+constexpr std::string_view kExtendedAFold =
+    // 0100-017F, two per letter pair mostly (upper, lower)
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii\3\3jjkkklllllllllln"
+    "nnnnnnnnoooooo\4\4rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"sv;
+
+static_assert(kLatin1Fold.size() == 0x100 - 0xC0);
+static_assert(kExtendedAFold.size() == 0x180 - 0x100);
+
+// Appends the folded form of one code point.
+void FoldCodePoint(std::string& out, int32_t cp) {
+  if (cp < 0x80) {
+    const char c = static_cast<char>(cp);
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return;
+  }
+  char base = 0;
+  if (cp >= 0xC0 && cp <= 0xFF) base = kLatin1Fold[cp - 0xC0];
+  else if (cp >= 0x100 && cp <= 0x17F) base = kExtendedAFold[cp - 0x100];
+  switch (base) {
+    case 0: AppendUtf8(out, cp); return;   // keep as is
+    case '\1': out += "ae"; return;
+    case '\2': out += "ss"; return;
+    case '\3': out += "ij"; return;
+    case '\4': out += "oe"; return;
+    default: out += base; return;
+  }
+}
+
+bool IsSeparator(int32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '-' || cp == '\'' || cp == 0x2019 /* ’ */ ||
+         cp == 0x00A0 /* nbsp */ || cp == '.' || cp == ',';
+}
+
+}  // namespace
+
+std::string FoldName(std::string_view name) {
+  std::string out;
+  bool pending_space = false;
+  for (std::size_t i = 0; i < name.size();) {
+    const int32_t cp = DecodeUtf8(name, i);
+    if (cp < 0) { ++i; continue; }  // drop invalid bytes
+    if (IsSeparator(cp)) { pending_space = !out.empty(); continue; }
+    if (pending_space) { out += ' '; pending_space = false; }
+    FoldCodePoint(out, cp);
+  }
+  return out;
+}
+
+std::vector<std::string> NameTokens(std::string_view folded) {
+  std::vector<std::string> tokens;
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string_view::npos) end = folded.size();
+    if (end > start) tokens.emplace_back(folded.substr(start, end - start));
+    start = end + 1;
+  }
+  return tokens;
+}
+
+bool IsCleanText(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const int32_t cp = DecodeUtf8(text, i);
+    if (cp < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) return false;
+  }
+  return true;
+}
+
+}  // namespace parcours

@@ -1,0 +1,90 @@
+#include "parcours/event.h"
+
+namespace parcours {
+namespace {
+
+constexpr const char* kKindNames[] = {"enroll", "transition", "milestone", "assign", "void"};
+
+std::optional<EventKind> ParseKind(std::string_view name) {
+  for (int i = 0; i < 5; ++i)
+    if (name == kKindNames[i]) return static_cast<EventKind>(i);
+  return std::nullopt;
+}
+
+Result<Date> DateField(const Json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) return Status::Corruption(std::string("missing date ") + key);
+  auto d = Date::ParseIso(j[key].get<std::string>());
+  if (!d) return Status::Corruption(std::string("bad date ") + key);
+  return *d;
+}
+
+}  // namespace
+
+const char* EventKindName(EventKind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+Json Event::ToJson() const {
+  return Json{{"pathway", pathway}, {"seq", seq},       {"kind", EventKindName(kind)},
+              {"action", action},   {"from", from},     {"to", to},
+              {"date", date.iso()}, {"recorded", recorded}, {"actor", actor},
+              {"fields", fields},   {"data", data}};
+}
+
+Result<Event> Event::FromJson(const Json& j) {
+  try {
+    Event e;
+    e.pathway = j.at("pathway").get<std::string>();
+    e.seq = j.at("seq").get<uint32_t>();
+    auto kind = ParseKind(j.at("kind").get<std::string>());
+    if (!kind) return Status::Corruption("event of unknown kind");
+    e.kind = *kind;
+    e.action = j.at("action").get<std::string>();
+    e.from = j.at("from").get<std::string>();
+    e.to = j.at("to").get<std::string>();
+    PARCOURS_ASSIGN_OR_RETURN(e.date, DateField(j, "date"));
+    e.recorded = j.at("recorded").get<std::string>();
+    e.actor = j.at("actor").get<std::string>();
+    e.fields = j.at("fields");
+    e.data = j.at("data");
+    return e;
+  } catch (const Json::exception& ex) {
+    return Status::Corruption(std::string("event does not decode: ") + ex.what());
+  }
+}
+
+Json PathwayState::ToJson() const {
+  return Json{{"id", id},
+              {"person", person},
+              {"programme", programme},
+              {"version", version},
+              {"step", step},
+              {"exited", exited},
+              {"referent", referent},
+              {"enrolled", enrolled.iso()},
+              {"step_since", step_since.iso()},
+              {"last_event", last_event.iso()},
+              {"last_seq", last_seq},
+              {"entry", entry}};
+}
+
+Result<PathwayState> PathwayState::FromJson(const Json& j) {
+  try {
+    PathwayState s;
+    s.id = j.at("id").get<std::string>();
+    s.person = j.at("person").get<std::string>();
+    s.programme = j.at("programme").get<std::string>();
+    s.version = j.at("version").get<int>();
+    s.step = j.at("step").get<std::string>();
+    s.exited = j.at("exited").get<bool>();
+    s.referent = j.at("referent").get<std::string>();
+    PARCOURS_ASSIGN_OR_RETURN(s.enrolled, DateField(j, "enrolled"));
+    PARCOURS_ASSIGN_OR_RETURN(s.step_since, DateField(j, "step_since"));
+    PARCOURS_ASSIGN_OR_RETURN(s.last_event, DateField(j, "last_event"));
+    s.last_seq = j.at("last_seq").get<uint32_t>();
+    s.entry = j.at("entry");
+    return s;
+  } catch (const Json::exception& ex) {
+    return Status::Corruption(std::string("pathway state does not decode: ") + ex.what());
+  }
+}
+
+}  // namespace parcours

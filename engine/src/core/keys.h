@@ -1,0 +1,99 @@
+// Key layout of the store (docs/architecture.md describes it).
+//
+// Keys are strings; parts are separated by '\0', which no id, name or date
+// contains. Numbers are zero-padded so that key order is numeric order.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace parcours::keys {
+
+inline std::string Join(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  bool first = true;
+  for (auto p : parts) {
+    if (!first) out += '\0';
+    out += p;
+    first = false;
+  }
+  return out;
+}
+
+inline std::string Seq(uint32_t seq) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010u", seq);
+  return buf;
+}
+
+inline std::string Version(int version) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06d", version);
+  return buf;
+}
+
+// events: <pathway> \0 <seq>
+inline std::string Event(std::string_view pathway, uint32_t seq) {
+  return Join({pathway, Seq(seq)});
+}
+inline std::string EventPrefix(std::string_view pathway) { return Join({pathway, ""}); }
+
+// programmes: def \0 <id> \0 <version> -> definition; head \0 <id> -> latest version
+inline std::string ProgrammeDef(std::string_view id, int version) {
+  return Join({"def", id, Version(version)});
+}
+inline std::string ProgrammeHead(std::string_view id) { return Join({"head", id}); }
+inline std::string ProgrammeHeadPrefix() { return Join({"head", ""}); }
+
+// indexes
+// name \0 <folded name> \0 <birth> \0 <person>: probable duplicates
+inline std::string NameBirth(std::string_view folded, std::string_view birth, std::string_view person) {
+  return Join({"name", folded, birth, person});
+}
+inline std::string NameBirthPrefix(std::string_view folded, std::string_view birth) {
+  return Join({"name", folded, birth, ""});
+}
+// tok \0 <name word> \0 <person>: name search
+inline std::string NameToken(std::string_view token, std::string_view person) {
+  return Join({"tok", token, person});
+}
+inline std::string NameTokenPrefix(std::string_view token_prefix) {
+  return Join({"tok", ""}) + std::string(token_prefix);
+}
+// active \0 <person> \0 <programme> -> pathway: at most one active per programme
+inline std::string ActiveOf(std::string_view person, std::string_view programme) {
+  return Join({"active", person, programme});
+}
+// person_pw \0 <person> \0 <enrolled> \0 <pathway>: a person's pathways
+inline std::string PersonPathway(std::string_view person, std::string_view enrolled,
+                                 std::string_view pathway) {
+  return Join({"person_pw", person, enrolled, pathway});
+}
+inline std::string PersonPathwayPrefix(std::string_view person) {
+  return Join({"person_pw", person, ""});
+}
+// open \0 <programme> \0 <pathway>: active pathways per programme
+inline std::string Open(std::string_view programme, std::string_view pathway) {
+  return Join({"open", programme, pathway});
+}
+inline std::string OpenPrefix(std::string_view programme) {
+  return programme.empty() ? Join({"open", ""}) : Join({"open", programme, ""});
+}
+// referent \0 <referent> \0 <pathway>: active pathways per referent
+inline std::string Referent(std::string_view referent, std::string_view pathway) {
+  return Join({"referent", referent, pathway});
+}
+inline std::string ReferentPrefix(std::string_view referent) {
+  return Join({"referent", referent, ""});
+}
+// day \0 <programme> \0 <date> \0 <pathway> \0 <seq> -> {action, kind, exit, fields}:
+// effective events by programme and effective date, for reports
+inline std::string Day(std::string_view programme, std::string_view date, std::string_view pathway,
+                       uint32_t seq) {
+  return Join({"day", programme, date, pathway, Seq(seq)});
+}
+inline std::string DayPrefix(std::string_view programme) { return Join({"day", programme, ""}); }
+
+}  // namespace parcours::keys

@@ -1,0 +1,65 @@
+// Replaying a pathway's events into its state.
+#include <algorithm>
+
+#include "parcours/event.h"
+#include "parcours/workflow.h"
+
+namespace parcours {
+
+std::vector<uint32_t> VoidedSeqs(const std::vector<Event>& events) {
+  std::vector<uint32_t> voided;
+  for (const auto& e : events)
+    if (e.kind == EventKind::kVoid) voided.push_back(e.data.value("voids", 0u));
+  std::sort(voided.begin(), voided.end());
+  return voided;
+}
+
+Status ApplyEvent(PathwayState& s, const Event& e, const Workflow& workflow) {
+  switch (e.kind) {
+    case EventKind::kEnroll:
+      s.id = e.pathway;
+      s.person = e.data.value("person", "");
+      s.programme = e.data.value("programme", "");
+      s.version = e.data.value("version", 0);
+      s.referent = e.data.value("referent", "");
+      s.entry = e.data.value("entry", Json::object());
+      s.enrolled = e.date;
+      s.step = e.to;
+      s.step_since = e.date;
+      break;
+    case EventKind::kTransition:
+      s.step = e.to;
+      s.step_since = e.date;
+      break;
+    case EventKind::kAssign:
+      s.referent = e.data.value("referent", s.referent);
+      break;
+    case EventKind::kMilestone:
+    case EventKind::kVoid:
+      break;
+  }
+  if (IsDatedPathwayEvent(e.kind)) s.last_event = e.date;
+  s.last_seq = std::max(s.last_seq, e.seq);
+  const Step* step = workflow.find_step(s.step);
+  if (!step) return Status::Corruption("pathway " + s.id + " is in unknown step " + s.step);
+  s.exited = step->final;
+  return Status::Ok();
+}
+
+Result<PathwayState> ReplayPathway(const std::vector<Event>& events, const Workflow& workflow) {
+  if (events.empty() || events.front().kind != EventKind::kEnroll) {
+    return Status::Corruption("pathway log does not start with an enrolment");
+  }
+  const std::vector<uint32_t> voided = VoidedSeqs(events);
+  PathwayState s;
+  for (const auto& e : events) {
+    s.last_seq = e.seq;
+    if (e.kind == EventKind::kVoid || std::binary_search(voided.begin(), voided.end(), e.seq)) {
+      continue;
+    }
+    PARCOURS_RETURN_IF_ERROR(ApplyEvent(s, e, workflow));
+  }
+  return s;
+}
+
+}  // namespace parcours
