@@ -35,6 +35,11 @@ struct OutcomesReport {
   IndicatorSet totals;
   // dimension -> value -> indicators, e.g. breakdowns["sex"]["F"].
   std::map<std::string, std::map<std::string, IndicatorSet>> breakdowns;
+  // Display order of each dimension's values (age bands youngest first,
+  // prescribers and exit reasons as the workflow declares them); values not
+  // listed come after, alphabetically.
+  std::map<std::string, std::vector<std::string>> value_order;
+  std::vector<std::string> exit_reason_order;
 
   Json ToJson() const;
   // One row per group (all, then each breakdown value), one column per indicator

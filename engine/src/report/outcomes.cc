@@ -195,10 +195,12 @@ Result<OutcomesReport> ComputeOutcomes(const Store& store, const Workflow& wf, D
   report.from = from;
   report.to = to;
   report.totals = EmptySet(reasons);
-  for (const char* sex : {"F", "M", "X"}) report.breakdowns["sex"][sex] = EmptySet(reasons);
-  for (const char* band : {"under_26", "26_49", "50_plus"}) report.breakdowns["age_band"][band] = EmptySet(reasons);
-  for (const auto& p : EnumValuesOf(FindField(wf.enrolment_fields, "prescriber")))
-    report.breakdowns["prescriber"][p] = EmptySet(reasons);
+  report.exit_reason_order = reasons;
+  report.value_order["sex"] = {"F", "M", "X"};
+  report.value_order["age_band"] = {"under_26", "26_49", "50_plus"};
+  report.value_order["prescriber"] = EnumValuesOf(FindField(wf.enrolment_fields, "prescriber"));
+  for (const auto& [dimension, values] : report.value_order)
+    for (const auto& v : values) report.breakdowns[dimension][v] = EmptySet(reasons);
 
   for (const auto& [pathway, o] : outcomes) {
     if (o.hits.empty() && !(o.enrolled_by_end && !o.exited_by_end)) continue;
@@ -239,13 +241,27 @@ Json SetToJson(const IndicatorSet& set) {
   return j;
 }
 
-// Column names of CSV / rows of the table, with the values of one set.
-std::vector<std::pair<std::string, int64_t>> Flatten(const IndicatorSet& set) {
+// `listed` first in their order, then the other keys of `present` in key order.
+template <typename Map>
+std::vector<std::string> Ordered(const std::vector<std::string>& listed, const Map& present) {
+  std::vector<std::string> out = listed;
+  for (const auto& [key, unused] : present)
+    if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+  return out;
+}
+
+// Column names of CSV / rows of the table, with the values of one set;
+// exit reasons in `reason_order` first.
+std::vector<std::pair<std::string, int64_t>> Flatten(const IndicatorSet& set,
+                                                      const std::vector<std::string>& reason_order) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (const auto& name : OutcomeIndicatorNames()) {
     out.emplace_back(name, set.counts.count(name) ? set.counts.at(name) : 0);
-    if (name == "exits")
-      for (const auto& [reason, n] : set.exits_by_reason) out.emplace_back("exits_" + reason, n);
+    if (name != "exits") continue;
+    for (const auto& reason : Ordered(reason_order, set.exits_by_reason)) {
+      auto it = set.exits_by_reason.find(reason);
+      out.emplace_back("exits_" + reason, it == set.exits_by_reason.end() ? 0 : it->second);
+    }
   }
   return out;
 }
@@ -266,15 +282,16 @@ Json OutcomesReport::ToJson() const {
 
 std::string OutcomesReport::ToCsv() const {
   std::ostringstream out;
-  const auto header = Flatten(totals);
+  const auto header = Flatten(totals, exit_reason_order);
   out << "group,value";
   for (const auto& [name, n] : header) out << ',' << name;
   out << '\n';
   auto row = [&](const std::string& group, const std::string& value, const IndicatorSet& set) {
     out << group << ',' << value;
+    const auto cells = Flatten(set, exit_reason_order);
     for (const auto& [name, unused] : header) {
       int64_t n = 0;
-      for (const auto& [k, v] : Flatten(set))
+      for (const auto& [k, v] : cells)
         if (k == name) n = v;
       out << ',' << n;
     }
@@ -284,7 +301,9 @@ std::string OutcomesReport::ToCsv() const {
   for (const auto& dimension : OutcomeBreakdownNames()) {
     auto it = breakdowns.find(dimension);
     if (it == breakdowns.end()) continue;
-    for (const auto& [value, set] : it->second) row(dimension, value, set);
+    auto order = value_order.find(dimension);
+    for (const auto& value : Ordered(order == value_order.end() ? std::vector<std::string>{} : order->second, it->second))
+      if (it->second.count(value)) row(dimension, value, it->second.at(value));
   }
   return out.str();
 }
@@ -292,7 +311,7 @@ std::string OutcomesReport::ToCsv() const {
 std::string OutcomesReport::ToTable() const {
   std::ostringstream out;
   out << "Outcomes: " << programme << ", " << from.iso() << " to " << to.iso() << "\n";
-  const auto rows = Flatten(totals);
+  const auto rows = Flatten(totals, exit_reason_order);
   std::size_t name_width = 0;
   for (const auto& [name, n] : rows) name_width = std::max(name_width, name.size());
   name_width += 2;
@@ -302,9 +321,11 @@ std::string OutcomesReport::ToTable() const {
     if (it == breakdowns.end()) continue;
     std::vector<std::string> columns = {"all"};
     std::vector<const IndicatorSet*> sets = {&totals};
-    for (const auto& [value, set] : it->second) {
+    auto order = value_order.find(dimension);
+    for (const auto& value : Ordered(order == value_order.end() ? std::vector<std::string>{} : order->second, it->second)) {
+      if (!it->second.count(value)) continue;
       columns.push_back(value);
-      sets.push_back(&set);
+      sets.push_back(&it->second.at(value));
     }
     std::vector<std::size_t> widths;
     for (const auto& c : columns) widths.push_back(std::max<std::size_t>(c.size(), 5) + 2);
@@ -313,7 +334,7 @@ std::string OutcomesReport::ToTable() const {
     for (std::size_t c = 0; c < columns.size(); ++c) out << PadLeft(columns[c], widths[c]);
     out << '\n';
     std::vector<std::vector<std::pair<std::string, int64_t>>> flat;
-    for (const auto* s : sets) flat.push_back(Flatten(*s));
+    for (const auto* s : sets) flat.push_back(Flatten(*s, exit_reason_order));
     for (std::size_t r = 0; r < rows.size(); ++r) {
       out << PadRight(rows[r].first, name_width);
       for (std::size_t c = 0; c < sets.size(); ++c) {

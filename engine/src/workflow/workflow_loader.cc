@@ -1,0 +1,932 @@
+// Loading workflow files: YAML -> Workflow, with every problem reported.
+//
+// The reader walks the document once, building the Workflow and collecting
+// problems as it goes; it never stops at the first one. Whole-graph checks
+// (initial/final steps, reachability, dead ends) run after the walk. The
+// format is documented in docs/workflow-format.md: keep the two in step.
+#include "parcours/workflow_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+
+namespace parcours {
+namespace {
+
+using KeyList = std::initializer_list<std::string_view>;
+
+constexpr std::string_view kAny = "any";
+const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions",
+                              "milestones"};
+const KeyList kStepKeys = {"id", "label", "initial", "final"};
+const KeyList kEnrolmentKeys = {"fields"};
+const KeyList kTransitionKeys = {"id", "label", "from", "to", "fields"};
+const KeyList kMilestoneKeys = {"id", "label", "in", "fields"};
+const KeyList kFieldKeys = {"id",  "label", "type",       "required", "required_when",
+                                "min", "max",   "max_length", "values"};
+const KeyList kEnumValueKeys = {"id", "label"};
+const KeyList kRequiredWhenKeys = {"field", "in"};
+// Ids the engine uses for its own events; a transition or milestone may not take them.
+const KeyList kReservedActionIds = {"enroll", "assign", "void"};
+const KeyList kTypeNames = {"text", "integer", "date", "yesno", "enum"};
+
+constexpr const char* kIdRule =
+    "an id starts with a lowercase letter and uses only a-z, 0-9, _ and -";
+
+std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+template <typename Items>
+std::string JoinComma(const Items& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+// Offset of the first byte that breaks UTF-8 (truncated or invalid sequence,
+// overlong form, surrogate, beyond U+10FFFF), or nullopt when `text` is valid.
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
+  static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;  // continuation bytes after the lead byte
+    if (lead >= 0x80) {
+      if ((lead & 0xE0) == 0xC0) {
+        extra = 1;
+      } else if ((lead & 0xF0) == 0xE0) {
+        extra = 2;
+      } else if ((lead & 0xF8) == 0xF0) {
+        extra = 3;
+      } else {
+        return i;  // a continuation byte or 0xF8..0xFF cannot start a character
+      }
+      if (i + extra >= text.size()) return i;  // truncated
+    }
+    uint32_t code = extra == 0 ? lead : lead & (0x7F >> (extra + 1));
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return i;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < kMinForLength[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return i;
+    }
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
+bool HasControlCharacter(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+}
+
+bool IsOneOf(std::string_view word, KeyList words) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// Levenshtein distance, for "did you mean" hints on short words.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean "x"?)" when one candidate is within two edits, else "".
+template <typename Candidates>
+std::string DidYouMean(std::string_view word, const Candidates& candidates) {
+  for (const auto& candidate : candidates) {
+    if (EditDistance(word, candidate) <= 2) return " (did you mean " + Quote(candidate) + "?)";
+  }
+  return {};
+}
+
+// 1-based line of a node, 0 when it has none (undefined node).
+int LineOf(const YAML::Node& node) {
+  if (!node.IsDefined()) return 0;
+  const YAML::Mark mark = node.Mark();
+  return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+// What kind of YAML value a node is, for messages: "a list", "a map"...
+std::string KindOf(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return Quote(node.Scalar());
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: return "empty";
+  }
+  return "empty";
+}
+
+// The value under `key` in map `map` (first occurrence), if any. Unlike
+// YAML::Node::operator[], never creates nodes nor throws.
+std::optional<YAML::Node> Find(const YAML::Node& map, std::string_view key) {
+  for (const auto& entry : map) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+  }
+  return std::nullopt;
+}
+
+// Collects problems for one file.
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void Add(int line, std::string message) {
+    problems_.push_back({file_, line, std::move(message)});
+  }
+  void Add(const YAML::Node& at, std::string message) { Add(LineOf(at), std::move(message)); }
+
+  bool empty() const { return problems_.empty(); }
+
+  // Every problem, in file order (problems without a line first).
+  std::vector<WorkflowProblem> Take() && {
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [](const auto& a, const auto& b) { return a.line < b.line; });
+    return std::move(problems_);
+  }
+
+ private:
+  std::string file_;
+  std::vector<WorkflowProblem> problems_;
+};
+
+// Where a transition or milestone id was first declared, to catch reuse.
+struct ActionDeclaration {
+  std::string kind;  // "transition" or "milestone"
+  int line = 0;
+};
+
+// Reads one workflow document. Each Read* function reports what is wrong with
+// its part of the document and returns what it could make of it.
+class WorkflowReader {
+ public:
+  explicit WorkflowReader(Problems& problems) : problems_(problems) {}
+
+  Workflow Read(const YAML::Node& root) {
+    Workflow workflow;
+    if (!root.IsMap()) {
+      problems_.Add(root.IsDefined() && !root.IsNull() ? LineOf(root) : 1,
+                    "the top level must be a map with programme, label, steps, enrolment, "
+                    "transitions and milestones; found " + KindOf(root));
+      return workflow;
+    }
+    CheckKeys(root, kTopKeys, "the top level");
+    workflow.id = ReadId(root, "programme", "the top level");
+    workflow.label = ReadLabel(root, "the programme", workflow.id);
+
+    if (const auto steps = Find(root, "steps")) {
+      workflow.steps = ReadSteps(*steps);
+    } else {
+      problems_.Add(root, "missing \"steps\": a workflow needs a list of steps");
+    }
+    if (const auto enrolment = Find(root, "enrolment")) {
+      workflow.enrolment_fields = ReadEnrolment(*enrolment);
+    }
+    if (const auto transitions = Find(root, "transitions")) {
+      ReadTransitions(*transitions, workflow);
+    }
+    if (const auto milestones = Find(root, "milestones")) {
+      ReadMilestones(*milestones, workflow);
+    }
+    if (!workflow.steps.empty()) CheckGraph(workflow, *Find(root, "steps"));
+    return workflow;
+  }
+
+ private:
+  // ---- Generic values ------------------------------------------------------
+
+  // Reports keys of `map` that are not in `allowed`, or appear twice.
+  void CheckKeys(const YAML::Node& map, KeyList allowed, const std::string& where) {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      const YAML::Node& key = entry.first;
+      if (!key.IsScalar()) {
+        problems_.Add(key, where + ": a key must be a plain word, found " + KindOf(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (!IsOneOf(name, allowed)) {
+        problems_.Add(key, where + ": unknown key " + Quote(name) + DidYouMean(name, allowed) +
+                               "; allowed keys: " + JoinComma(allowed));
+      } else if (!seen.insert(name).second) {
+        problems_.Add(key, where + ": duplicate key " + Quote(name));
+      }
+    }
+  }
+
+  // A scalar's text, or a problem saying `key` must be one.
+  std::optional<std::string> ScalarText(const YAML::Node& value, std::string_view key,
+                                        const std::string& where) {
+    if (value.IsScalar()) return value.Scalar();
+    problems_.Add(value, where + ": " + Quote(key) + " must be a text, found " + KindOf(value));
+    return std::nullopt;
+  }
+
+  // The id under `key`; "" (after reporting) when missing or malformed.
+  std::string ReadId(const YAML::Node& map, std::string_view key, const std::string& where) {
+    const auto value = Find(map, key);
+    if (!value) {
+      problems_.Add(map, where + ": missing " + Quote(key));
+      return {};
+    }
+    const auto text = ScalarText(*value, key, where);
+    if (!text) return {};
+    if (!IsValidId(*text)) {
+      problems_.Add(*value, where + ": " + std::string(key) + " " + Quote(*text) +
+                                " is not valid; " + kIdRule);
+      return {};
+    }
+    return *text;
+  }
+
+  // The label under "label", defaulting to `fallback` when absent.
+  std::string ReadLabel(const YAML::Node& map, const std::string& where,
+                        const std::string& fallback) {
+    const auto value = Find(map, "label");
+    if (!value) return fallback;
+    const auto text = ScalarText(*value, "label", where);
+    if (!text) return fallback;
+    if (text->empty()) {
+      problems_.Add(*value, where + ": \"label\" must not be empty (leave it out to use the id)");
+      return fallback;
+    }
+    if (HasControlCharacter(*text)) {
+      problems_.Add(*value, where + ": \"label\" must be one line without control characters");
+      return fallback;
+    }
+    return *text;
+  }
+
+  // A YAML 1.2 boolean (true/false in any of its three spellings) under `key`.
+  std::optional<bool> ReadBool(const YAML::Node& map, std::string_view key,
+                               const std::string& where) {
+    const auto value = Find(map, key);
+    if (!value) return std::nullopt;
+    if (value->IsScalar()) {
+      const std::string& text = value->Scalar();
+      if (text == "true" || text == "True" || text == "TRUE") return true;
+      if (text == "false" || text == "False" || text == "FALSE") return false;
+    }
+    problems_.Add(*value, where + ": " + Quote(key) + " must be true or false, found " +
+                              KindOf(*value));
+    return std::nullopt;
+  }
+
+  // A whole number under `key` (present: caller checked).
+  std::optional<int64_t> ReadInteger(const YAML::Node& value, std::string_view key,
+                                     const std::string& where) {
+    if (value.IsScalar()) {
+      const std::string& text = value.Scalar();
+      int64_t number = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
+    }
+    problems_.Add(value, where + ": " + Quote(key) + " must be a whole number, found " +
+                             KindOf(value));
+    return std::nullopt;
+  }
+
+  // A list under a key, or a problem. `what` names the key for messages.
+  bool ExpectList(const YAML::Node& value, std::string_view key, const std::string& where) {
+    if (value.IsSequence()) return true;
+    problems_.Add(value, where + ": " + Quote(key) + " must be a list, found " + KindOf(value));
+    return false;
+  }
+
+  // How an item is named in messages: `step "referral"`, or `step #3` when it
+  // has no usable id.
+  static std::string ItemName(std::string_view kind, const YAML::Node& item, std::size_t index) {
+    if (item.IsMap()) {
+      const auto id = Find(item, "id");
+      if (id && id->IsScalar() && !id->Scalar().empty()) {
+        return std::string(kind) + " " + Quote(id->Scalar());
+      }
+    }
+    return std::string(kind) + " #" + std::to_string(index + 1);
+  }
+
+  // ---- Steps ---------------------------------------------------------------
+
+  std::vector<Step> ReadSteps(const YAML::Node& list) {
+    std::vector<Step> steps;
+    if (!ExpectList(list, "steps", "the file")) return steps;
+    if (list.size() == 0) {
+      problems_.Add(list, "\"steps\" must list at least one step");
+      return steps;
+    }
+    std::map<std::string, int> first_line;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      const std::string where = ItemName("step", item, i);
+      if (!item.IsMap()) {
+        problems_.Add(item, where + ": must be a map with id, label, initial, final");
+        continue;
+      }
+      CheckKeys(item, kStepKeys, where);
+      Step step;
+      step.line = LineOf(item);
+      step.id = ReadId(item, "id", where);
+      step.label = ReadLabel(item, where, step.id);
+      step.initial = ReadBool(item, "initial", where).value_or(false);
+      step.final = ReadBool(item, "final", where).value_or(false);
+      if (step.initial && step.final) {
+        problems_.Add(item, where + ": a step cannot be both initial and final");
+      }
+      if (step.id.empty()) continue;
+      if (step.id == kAny) {
+        problems_.Add(item, where + ": the id \"any\" is reserved (it means every non-final step)");
+        continue;
+      }
+      const auto [it, inserted] = first_line.emplace(step.id, step.line);
+      if (!inserted) {
+        problems_.Add(item, "duplicate step id " + Quote(step.id) + " (first declared on line " +
+                                std::to_string(it->second) + ")");
+        continue;
+      }
+      steps.push_back(std::move(step));
+    }
+    return steps;
+  }
+
+  // Step ids named by `value` (a list, one id, or "any" = every non-final step
+  // in file order). Reports unknown, repeated and misplaced ids; `key` is
+  // "from" or "in". An empty list is a problem.
+  std::vector<std::string> ReadStepRefs(const YAML::Node& value, std::string_view key,
+                                        const std::string& where, const Workflow& workflow) {
+    std::vector<std::string> ids;
+    if (value.IsScalar() && value.Scalar() == kAny) {
+      for (const auto& step : workflow.steps) {
+        if (!step.final) ids.push_back(step.id);
+      }
+      return ids;
+    }
+    std::vector<YAML::Node> items;
+    if (value.IsScalar()) {
+      items.push_back(value);
+    } else if (value.IsSequence()) {
+      for (const auto& item : value) items.push_back(item);
+      if (items.empty()) {
+        problems_.Add(value, where + ": " + Quote(key) +
+                                 " is an empty list; name at least one step, or write any");
+      }
+    } else {
+      problems_.Add(value, where + ": " + Quote(key) +
+                               " must be a list of step ids or any, found " + KindOf(value));
+    }
+    for (const auto& item : items) {
+      if (!item.IsScalar()) {
+        problems_.Add(item, where + ": " + Quote(key) + " must list step ids, found " +
+                                KindOf(item));
+        continue;
+      }
+      const std::string& id = item.Scalar();
+      if (id == kAny) {
+        problems_.Add(item, where + ": any must stand alone (" + std::string(key) +
+                                ": any), not inside a list");
+      } else if (workflow.find_step(id) == nullptr) {
+        problems_.Add(item, where + ": unknown step " + Quote(id) + " in " + std::string(key) +
+                                StepHint(id, workflow));
+      } else if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+        problems_.Add(item, where + ": step " + Quote(id) + " is listed twice in " +
+                                std::string(key));
+      } else {
+        ids.push_back(id);
+      }
+    }
+    return ids;
+  }
+
+  // "(did you mean ...)" against the workflow's step ids.
+  static std::string StepHint(std::string_view id, const Workflow& workflow) {
+    std::vector<std::string> step_ids;
+    for (const auto& step : workflow.steps) step_ids.push_back(step.id);
+    return DidYouMean(id, step_ids);
+  }
+
+  // ---- Enrolment, transitions, milestones ----------------------------------
+
+  std::vector<FieldSpec> ReadEnrolment(const YAML::Node& enrolment) {
+    if (!enrolment.IsMap()) {
+      problems_.Add(enrolment, "\"enrolment\" must be a map with \"fields\", found " +
+                                   KindOf(enrolment));
+      return {};
+    }
+    CheckKeys(enrolment, kEnrolmentKeys, "enrolment");
+    const auto fields = Find(enrolment, "fields");
+    return fields ? ReadFields(*fields, "enrolment") : std::vector<FieldSpec>{};
+  }
+
+  // Checks the id of a transition or milestone: reserved, unique among both.
+  bool ClaimActionId(const std::string& id, const YAML::Node& item, const std::string& kind) {
+    if (IsOneOf(id, kReservedActionIds)) {
+      problems_.Add(item, kind + " " + Quote(id) + ": the id " + Quote(id) +
+                              " is reserved by the engine (reserved: " +
+                              JoinComma(kReservedActionIds) + ")");
+      return false;
+    }
+    const auto [it, inserted] = action_ids_.emplace(id, ActionDeclaration{kind, LineOf(item)});
+    if (inserted) return true;
+    if (it->second.kind == kind) {
+      problems_.Add(item, "duplicate " + kind + " id " + Quote(id) + " (first declared on line " +
+                              std::to_string(it->second.line) + ")");
+    } else {
+      problems_.Add(item, kind + " " + Quote(id) + ": the id is already used by " +
+                              it->second.kind + " " + Quote(id) + " on line " +
+                              std::to_string(it->second.line) +
+                              "; transitions and milestones share one set of ids");
+    }
+    return false;
+  }
+
+  void ReadTransitions(const YAML::Node& list, Workflow& workflow) {
+    if (!ExpectList(list, "transitions", "the file")) return;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      const std::string where = ItemName("transition", item, i);
+      if (!item.IsMap()) {
+        problems_.Add(item, where + ": must be a map with id, label, from, to, fields");
+        continue;
+      }
+      CheckKeys(item, kTransitionKeys, where);
+      Transition transition;
+      transition.line = LineOf(item);
+      transition.id = ReadId(item, "id", where);
+      transition.label = ReadLabel(item, where, transition.id);
+      if (const auto from = Find(item, "from")) {
+        transition.from = ReadStepRefs(*from, "from", where, workflow);
+        CheckNotLeavingFinal(*from, transition.from, where, workflow);
+      } else {
+        problems_.Add(item, where + ": missing \"from\" (a list of steps, or any)");
+      }
+      transition.to = ReadTarget(item, where, workflow);
+      if (const auto fields = Find(item, "fields")) {
+        transition.fields = ReadFields(*fields, where);
+      }
+      if (!transition.id.empty() && ClaimActionId(transition.id, item, "transition")) {
+        workflow.transitions.push_back(std::move(transition));
+      }
+    }
+  }
+
+  void CheckNotLeavingFinal(const YAML::Node& from, const std::vector<std::string>& step_ids,
+                            const std::string& where, const Workflow& workflow) {
+    for (const auto& id : step_ids) {
+      const Step* step = workflow.find_step(id);
+      if (step != nullptr && step->final) {
+        problems_.Add(from, where + ": cannot leave final step " + Quote(id) +
+                                "; nothing happens after a final step but milestones");
+      }
+    }
+  }
+
+  // The "to" step of a transition; "" (after reporting) when missing or unknown.
+  std::string ReadTarget(const YAML::Node& item, const std::string& where,
+                         const Workflow& workflow) {
+    const auto to = Find(item, "to");
+    if (!to) {
+      problems_.Add(item, where + ": missing \"to\" (the step it leads to)");
+      return {};
+    }
+    const auto id = ScalarText(*to, "to", where);
+    if (!id) return {};
+    if (workflow.find_step(*id) == nullptr) {
+      problems_.Add(*to, where + ": unknown step " + Quote(*id) + " in to" +
+                             StepHint(*id, workflow));
+      return {};
+    }
+    return *id;
+  }
+
+  void ReadMilestones(const YAML::Node& list, Workflow& workflow) {
+    if (!ExpectList(list, "milestones", "the file")) return;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      const std::string where = ItemName("milestone", item, i);
+      if (!item.IsMap()) {
+        problems_.Add(item, where + ": must be a map with id, label, in, fields");
+        continue;
+      }
+      CheckKeys(item, kMilestoneKeys, where);
+      Milestone milestone;
+      milestone.line = LineOf(item);
+      milestone.id = ReadId(item, "id", where);
+      milestone.label = ReadLabel(item, where, milestone.id);
+      if (const auto in = Find(item, "in")) {
+        milestone.steps = ReadStepRefs(*in, "in", where, workflow);
+      } else {
+        problems_.Add(item, where + ": missing \"in\" (the steps it may be recorded in, or any)");
+      }
+      if (const auto fields = Find(item, "fields")) {
+        milestone.fields = ReadFields(*fields, where);
+      }
+      if (!milestone.id.empty() && ClaimActionId(milestone.id, item, "milestone")) {
+        workflow.milestones.push_back(std::move(milestone));
+      }
+    }
+  }
+
+  // ---- Fields --------------------------------------------------------------
+
+  // A field's required_when as written, checked once the whole list is read.
+  struct PendingCondition {
+    std::size_t field_index;
+    YAML::Node node;
+  };
+
+  // `owner` names the list: "enrolment", `transition "place"`...
+  std::vector<FieldSpec> ReadFields(const YAML::Node& list, const std::string& owner) {
+    std::vector<FieldSpec> fields;
+    if (!ExpectList(list, "fields", owner)) return fields;
+    std::vector<PendingCondition> conditions;
+    std::map<std::string, int> first_line;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      const std::string where = owner + " " + ItemName("field", item, i);
+      if (!item.IsMap()) {
+        problems_.Add(item, where + ": must be a map with id, label, type...");
+        continue;
+      }
+      FieldSpec field = ReadField(item, where);
+      if (field.id.empty()) continue;
+      const auto [it, inserted] = first_line.emplace(field.id, field.line);
+      if (!inserted) {
+        problems_.Add(item, owner + ": duplicate field id " + Quote(field.id) +
+                                " (first declared on line " + std::to_string(it->second) + ")");
+        continue;
+      }
+      if (const auto when = Find(item, "required_when")) {
+        conditions.push_back({fields.size(), *when});
+      }
+      fields.push_back(std::move(field));
+    }
+    for (const auto& condition : conditions) {
+      ReadRequiredWhen(condition.node, fields, fields[condition.field_index], owner);
+    }
+    return fields;
+  }
+
+  // One field, except its required_when (see ReadRequiredWhen).
+  FieldSpec ReadField(const YAML::Node& item, const std::string& where) {
+    CheckKeys(item, kFieldKeys, where);
+    FieldSpec field;
+    field.line = LineOf(item);
+    field.id = ReadId(item, "id", where);
+    field.label = ReadLabel(item, where, field.id);
+    field.required = ReadBool(item, "required", where).value_or(false);
+
+    std::optional<FieldType> type;
+    if (const auto type_node = Find(item, "type")) {
+      if (const auto name = ScalarText(*type_node, "type", where)) {
+        type = ParseFieldType(*name);
+        if (!type) {
+          problems_.Add(*type_node, where + ": unknown type " + Quote(*name) +
+                                        DidYouMean(*name, kTypeNames) +
+                                        "; allowed types: " + JoinComma(kTypeNames));
+        }
+      }
+    } else {
+      problems_.Add(item, where + ": missing \"type\"; allowed types: " + JoinComma(kTypeNames));
+    }
+    field.type = type.value_or(FieldType::kText);
+
+    ReadBounds(item, where, type, field);
+    ReadMaxLength(item, where, type, field);
+    ReadEnumValues(item, where, type, field);
+    return field;
+  }
+
+  // Reports `key` present on a field whose type is known and not `expected`.
+  bool KeyFitsType(const YAML::Node& item, std::string_view key, const std::string& where,
+                   std::optional<FieldType> type, FieldType expected) {
+    if (!type || *type == expected) return true;
+    problems_.Add(item, where + ": " + Quote(key) + " only applies to " +
+                            FieldTypeName(expected) + " fields, not " + FieldTypeName(*type));
+    return false;
+  }
+
+  void ReadBounds(const YAML::Node& item, const std::string& where,
+                  std::optional<FieldType> type, FieldSpec& field) {
+    for (const std::string_view key : {"min", "max"}) {
+      const auto value = Find(item, key);
+      if (!value || !KeyFitsType(*value, key, where, type, FieldType::kInteger)) continue;
+      (key == "min" ? field.min : field.max) = ReadInteger(*value, key, where);
+    }
+    if (field.min && field.max && *field.min > *field.max) {
+      problems_.Add(*Find(item, "min"), where + ": min " + std::to_string(*field.min) +
+                                            " is greater than max " + std::to_string(*field.max));
+    }
+  }
+
+  void ReadMaxLength(const YAML::Node& item, const std::string& where,
+                     std::optional<FieldType> type, FieldSpec& field) {
+    const auto value = Find(item, "max_length");
+    if (!value || !KeyFitsType(*value, "max_length", where, type, FieldType::kText)) return;
+    const auto length = ReadInteger(*value, "max_length", where);
+    if (!length) return;
+    if (*length < 1) {
+      problems_.Add(*value, where + ": \"max_length\" must be at least 1");
+      return;
+    }
+    field.max_length = static_cast<std::size_t>(*length);
+  }
+
+  void ReadEnumValues(const YAML::Node& item, const std::string& where,
+                      std::optional<FieldType> type, FieldSpec& field) {
+    const auto list = Find(item, "values");
+    if (!list) {
+      if (type == FieldType::kEnum) {
+        problems_.Add(item, where + ": an enum field needs \"values\" (at least one)");
+      }
+      return;
+    }
+    if (!KeyFitsType(*list, "values", where, type, FieldType::kEnum)) return;
+    if (!ExpectList(*list, "values", where)) return;
+    if (list->size() == 0) {
+      problems_.Add(*list, where + ": an enum field needs at least one value in \"values\"");
+      return;
+    }
+    for (const auto& entry : *list) {
+      EnumValue value;
+      if (entry.IsMap()) {
+        CheckKeys(entry, kEnumValueKeys, where + " value");
+        value.id = ReadId(entry, "id", where + " value");
+        value.label = ReadLabel(entry, where + " value " + Quote(value.id), value.id);
+      } else if (entry.IsScalar()) {
+        value.id = entry.Scalar();
+        value.label = value.id;
+        if (!IsValidId(value.id)) {
+          problems_.Add(entry, where + ": value " + Quote(value.id) + " is not valid; " + kIdRule);
+          continue;
+        }
+      } else {
+        problems_.Add(entry, where + ": each value must be an id or a map {id, label}, found " +
+                                 KindOf(entry));
+        continue;
+      }
+      if (value.id.empty()) continue;
+      if (field.find_value(value.id) != nullptr) {
+        problems_.Add(entry, where + ": duplicate value " + Quote(value.id));
+        continue;
+      }
+      field.values.push_back(std::move(value));
+    }
+  }
+
+  // Reads and checks `field`'s required_when against the other `fields` of its
+  // list. Values are stored in the other field's stored form ("YES" -> "yes").
+  void ReadRequiredWhen(const YAML::Node& node, const std::vector<FieldSpec>& fields,
+                        FieldSpec& field, const std::string& owner) {
+    const std::string where = owner + " field " + Quote(field.id) + ": required_when";
+    if (!node.IsMap()) {
+      problems_.Add(node, where + " must be a map {field: ..., in: [...]}, found " +
+                              KindOf(node));
+      return;
+    }
+    CheckKeys(node, kRequiredWhenKeys, where);
+    if (field.required) {
+      problems_.Add(node, where + " only applies to optional fields; this one is required: true");
+    }
+    const auto other_node = Find(node, "field");
+    const auto in_node = Find(node, "in");
+    if (!other_node) problems_.Add(node, where + ": missing \"field\"");
+    if (!in_node) problems_.Add(node, where + ": missing \"in\" (the values that make it required)");
+    if (!other_node || !in_node) return;
+
+    const auto other_id = ScalarText(*other_node, "field", where);
+    if (!other_id) return;
+    const FieldSpec* other = nullptr;
+    for (const auto& candidate : fields) {
+      if (candidate.id == *other_id) other = &candidate;
+    }
+    if (*other_id == field.id) {
+      problems_.Add(*other_node, where + " refers to the field itself");
+      return;
+    }
+    if (other == nullptr) {
+      std::vector<std::string> ids;
+      for (const auto& candidate : fields) ids.push_back(candidate.id);
+      problems_.Add(*other_node, where + " refers to unknown field " + Quote(*other_id) +
+                                     "; fields here: " + JoinComma(ids));
+      return;
+    }
+    if (other->type == FieldType::kEnum && other->values.empty()) return;  // reported already
+    RequiredWhen condition{*other_id, {}};
+    if (!ExpectList(*in_node, "in", where)) return;
+    if (in_node->size() == 0) {
+      problems_.Add(*in_node, where + ": \"in\" is an empty list");
+      return;
+    }
+    for (const auto& entry : *in_node) {
+      if (!entry.IsScalar()) {
+        problems_.Add(entry, where + ": \"in\" must list values, found " + KindOf(entry));
+        continue;
+      }
+      const auto parsed = other->parse_value(entry.Scalar());
+      if (!parsed.ok()) {
+        problems_.Add(entry, where + ": " + Quote(entry.Scalar()) +
+                                 " is not a possible value of field " + Quote(other->id) +
+                                 " (" + other->describe_allowed() + ")");
+        continue;
+      }
+      const std::string stored = parsed->is_string() ? parsed->get<std::string>()
+                                                     : parsed->dump();
+      condition.values.push_back(stored);
+    }
+    if (!condition.values.empty() && !field.required) field.required_when = std::move(condition);
+  }
+
+  // ---- Whole graph ---------------------------------------------------------
+
+  // Initial and final steps, reachability, dead ends. `steps_node` gives a line
+  // to problems about the list as a whole.
+  void CheckGraph(const Workflow& workflow, const YAML::Node& steps_node) {
+    const Step* initial = nullptr;
+    bool has_final = false;
+    for (const auto& step : workflow.steps) {
+      has_final = has_final || step.final;
+      if (!step.initial) continue;
+      if (initial == nullptr) {
+        initial = &step;
+      } else {
+        problems_.Add(step.line, "step " + Quote(step.id) + ": more than one initial step (" +
+                                     Quote(initial->id) + " is already initial)");
+      }
+    }
+    if (initial == nullptr) {
+      problems_.Add(steps_node, "no initial step; mark exactly one step with \"initial: true\"");
+    }
+    if (!has_final) {
+      problems_.Add(steps_node, "no final step; mark at least one step with \"final: true\"");
+    }
+    if (initial != nullptr) CheckReachable(workflow, *initial);
+    CheckDeadEnds(workflow, has_final);
+  }
+
+  // Steps reachable from `start` following transitions forwards (or backwards).
+  static std::set<std::string> Reachable(const Workflow& workflow,
+                                         const std::vector<std::string>& start, bool backwards) {
+    std::set<std::string> seen(start.begin(), start.end());
+    std::deque<std::string> queue(start.begin(), start.end());
+    while (!queue.empty()) {
+      const std::string current = queue.front();
+      queue.pop_front();
+      for (const auto& transition : workflow.transitions) {
+        if (transition.to.empty()) continue;
+        const bool from_current =
+            std::find(transition.from.begin(), transition.from.end(), current) !=
+            transition.from.end();
+        if (!backwards && from_current && seen.insert(transition.to).second) {
+          queue.push_back(transition.to);
+        }
+        if (backwards && transition.to == current) {
+          for (const auto& from : transition.from) {
+            if (seen.insert(from).second) queue.push_back(from);
+          }
+        }
+      }
+    }
+    return seen;
+  }
+
+  void CheckReachable(const Workflow& workflow, const Step& initial) {
+    const auto reached = Reachable(workflow, {initial.id}, /*backwards=*/false);
+    for (const auto& step : workflow.steps) {
+      if (reached.count(step.id) == 0) {
+        problems_.Add(step.line, "step " + Quote(step.id) +
+                                     " cannot be reached from the initial step " +
+                                     Quote(initial.id) + " by any transition");
+      }
+    }
+  }
+
+  // A non-final step must have a way out, and some way to a final step.
+  void CheckDeadEnds(const Workflow& workflow, bool has_final) {
+    std::vector<std::string> finals;
+    for (const auto& step : workflow.steps) {
+      if (step.final) finals.push_back(step.id);
+    }
+    const auto can_finish = Reachable(workflow, finals, /*backwards=*/true);
+    for (const auto& step : workflow.steps) {
+      if (step.final) continue;
+      if (workflow.transitions_from(step.id).empty()) {
+        problems_.Add(step.line, "step " + Quote(step.id) +
+                                     " is a dead end: it is not final and no transition "
+                                     "leaves it");
+      } else if (has_final && can_finish.count(step.id) == 0) {
+        problems_.Add(step.line, "step " + Quote(step.id) +
+                                     ": no sequence of transitions leads from it to a final step");
+      }
+    }
+  }
+
+  Problems& problems_;
+  std::map<std::string, ActionDeclaration> action_ids_;
+};
+
+}  // namespace
+
+std::string WorkflowProblem::ToString() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  return out + ": " + message;
+}
+
+WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file) {
+  Problems problems{std::string(file)};
+  WorkflowLoad load;
+  if (const auto bad = FirstInvalidUtf8(text)) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + *bad, '\n');
+    problems.Add(static_cast<int>(line), "the file is not valid UTF-8 (byte " +
+                                             std::to_string(*bad) + "); save it as UTF-8");
+    load.problems = std::move(problems).Take();
+    return load;
+  }
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      problems.Add(LineOf(documents[1]),
+                   "the file holds more than one YAML document (---); keep one workflow per "
+                   "file");
+    }
+    const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+    if (documents.empty() || root.IsNull()) {
+      problems.Add(1, "the file is empty; a workflow needs at least programme and steps");
+    } else {
+      Workflow workflow = WorkflowReader(problems).Read(root);
+      if (problems.empty()) load.workflow = std::move(workflow);
+    }
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    problems.Add(line, "YAML syntax error: " + e.msg);
+  } catch (const std::exception& e) {
+    problems.Add(0, std::string("cannot read the workflow: ") + e.what());
+  }
+  load.problems = std::move(problems).Take();
+  if (!load.problems.empty()) load.workflow.reset();
+  return load;
+}
+
+WorkflowLoad LoadWorkflowFile(const std::string& path) {
+  WorkflowLoad load;
+  try {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      const bool exists = std::filesystem::exists(path, ec);
+      load.problems.push_back(
+          {path, 0, exists ? "not a regular file" : "no such file"});
+      return load;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in.is_open()) {
+      load.problems.push_back({path, 0, std::string("cannot open: ") + std::strerror(errno)});
+      return load;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+      load.problems.push_back({path, 0, "cannot read the file"});
+      return load;
+    }
+    return LoadWorkflowText(text.str(), path);
+  } catch (const std::exception& e) {
+    load.problems.push_back({path, 0, std::string("cannot read: ") + e.what()});
+    return load;
+  }
+}
+
+}  // namespace parcours
