@@ -1,0 +1,115 @@
+// Plugins as the engine sees them: loading, and calling their hooks safely.
+//
+// A PluginRegistry loads plugin libraries (Boost.DLL), checks each one's ABI
+// before calling anything else, initialises it with the host's services, and
+// keeps it loaded for the life of the process. Every call into a plugin goes
+// through the registry, which turns an error status, a refusal or a stray
+// exception into a Status naming the plugin and the hook. A library that fails
+// to load is recorded in errors() and skipped; the others keep working.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+
+#include "parcours/date.h"
+#include "parcours/status.h"
+
+namespace parcours {
+
+using Json = nlohmann::json;
+
+struct PluginInfo {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::string file;
+  int abi_major = 0;
+  int abi_minor = 0;
+  // Qualified names ("iae.classify_exit") of what it provides.
+  std::vector<std::string> guards;
+  std::vector<std::string> before_commit;
+  std::vector<std::string> after_commit;
+  std::vector<std::string> field_types;
+  std::vector<std::string> workflows;
+  std::vector<std::string> reports;
+
+  Json ToJson() const;
+};
+
+struct PluginLoadError {
+  std::string file;
+  std::string message;  // names the file, what was expected and what was found
+};
+
+// The ABI this engine provides (parcours/sdk/abi.h).
+int EngineAbiMajor();
+int EngineAbiMinor();
+
+// Directories searched by default, in order: next to the executable
+// (<bin>/../plugins, <bin>/../lib/parcours/plugins), then each entry of
+// $PARCOURS_PLUGIN_PATH (':'-separated directories or files).
+std::vector<std::string> DefaultPluginLocations();
+
+class PluginRegistry {
+ public:
+  // Reads a pathway for plugins: {"state":..., "events":[...]}, NotFound if absent.
+  using PathwayReader = std::function<Result<Json>(const std::string& id)>;
+
+  PluginRegistry(const Clock& clock, std::shared_ptr<spdlog::logger> log);
+  ~PluginRegistry();
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // Loads one library. On failure the error is also recorded in errors().
+  // Refused: not a plugin, wrong ABI, missing entry symbol, duplicate name,
+  // init failed or threw, invalid names in what it provides.
+  Status LoadFile(const std::string& path);
+  // Loads every *.so in `dir` (sorted by name); a missing directory is not an error.
+  void LoadDirectory(const std::string& dir);
+  // Loads each location: a directory (LoadDirectory) or a file (LoadFile).
+  void LoadLocations(const std::vector<std::string>& locations);
+
+  const std::vector<PluginInfo>& plugins() const;
+  const std::vector<PluginLoadError>& errors() const;
+  const PluginInfo* Find(const std::string& plugin_name) const;
+
+  // Engine services plugins may use. Until set, read_pathway answers FAILED.
+  void SetPathwayReader(PathwayReader reader);
+
+  // ---- hooks, by qualified name ("plugin.hook") ----
+  bool HasGuard(const std::string& name) const;
+  bool HasBeforeCommit(const std::string& name) const;
+  bool HasAfterCommit(const std::string& name) const;
+  bool HasFieldType(const std::string& name) const;
+  // What a valid value of a field type looks like ("a 14-digit SIRET number").
+  std::string FieldTypeAllowed(const std::string& name) const;
+
+  // OK when allowed; Refused with the plugin's reason; Refused naming plugin
+  // and hook when the guard failed or threw.
+  Status RunGuard(const std::string& name, const Json& context) const;
+  // The fields to add to the event (a JSON object).
+  Result<Json> RunBeforeCommit(const std::string& name, const Json& context) const;
+  Status RunAfterCommit(const std::string& name, const Json& event) const;
+  // The stored value of `raw`, or Refused saying why.
+  Result<Json> ParseField(const std::string& type, const std::string& raw) const;
+  // The plugin's self-checks, if it has any.
+  Status SelfCheck(const std::string& plugin_name) const;
+
+  // Workflow and report definitions provided by plugins, by qualified name.
+  std::optional<std::string> WorkflowYaml(const std::string& name) const;
+  std::optional<std::string> ReportYaml(const std::string& name) const;
+  std::vector<std::string> ReportNames() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parcours
