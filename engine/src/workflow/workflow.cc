@@ -158,9 +158,7 @@ Json FieldToJson(const FieldSpec& field) {
       if (field.min) out["min"] = *field.min;
       if (field.max) out["max"] = *field.max;
       break;
-    case FieldType::kText:
-      out["max_length"] = field.max_length;
-      break;
+    case FieldType::kText: out["max_length"] = field.max_length; break;
     case FieldType::kEnum: {
       Json values = Json::array();
       for (const auto& value : field.values) {
@@ -170,8 +168,7 @@ Json FieldToJson(const FieldSpec& field) {
       break;
     }
     case FieldType::kDate:
-    case FieldType::kYesNo:
-      break;
+    case FieldType::kYesNo: break;
   }
   return out;
 }
@@ -211,8 +208,8 @@ const char* FieldTypeName(FieldType type) {
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (FieldType type : {FieldType::kText, FieldType::kInteger, FieldType::kDate,
-                         FieldType::kYesNo, FieldType::kEnum}) {
+  for (FieldType type : {FieldType::kText, FieldType::kInteger, FieldType::kDate, FieldType::kYesNo,
+                         FieldType::kEnum}) {
     if (name == FieldTypeName(type)) return type;
   }
   return std::nullopt;
@@ -236,10 +233,8 @@ std::string FieldSpec::describe_allowed() const {
       if (min) return "a whole number of at least " + std::to_string(*min);
       if (max) return "a whole number of at most " + std::to_string(*max);
       return "a whole number";
-    case FieldType::kDate:
-      return "a date YYYY-MM-DD";
-    case FieldType::kYesNo:
-      return "yes or no";
+    case FieldType::kDate: return "a date YYYY-MM-DD";
+    case FieldType::kYesNo: return "yes or no";
     case FieldType::kEnum: {
       std::vector<std::string> ids;
       for (const auto& value : values) ids.push_back(value.id);
@@ -288,8 +283,7 @@ Result<Json> FieldSpec::parse_value(std::string_view raw) const {
         return Status::Refused(prefix + "the text is empty; expected " + describe_allowed());
       }
       if (HasControlCharacter(text)) {
-        return Status::Refused(prefix +
-                               "the text contains a control character (tab, newline...)");
+        return Status::Refused(prefix + "the text contains a control character (tab, newline...)");
       }
       if (text.size() > max_length) {
         return Status::Refused(prefix + "the text is " + std::to_string(text.size()) +
@@ -304,9 +298,7 @@ Result<Json> FieldSpec::parse_value(std::string_view raw) const {
 // ---------------------------------------------------------------------------
 // Workflow
 
-const Step* Workflow::find_step(std::string_view step_id) const {
-  return FindById(steps, step_id);
-}
+const Step* Workflow::find_step(std::string_view step_id) const { return FindById(steps, step_id); }
 
 const Step* Workflow::initial_step() const {
   for (const auto& step : steps) {
@@ -390,9 +382,9 @@ Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields
     if (FindById(specs, field_id) != nullptr) continue;
     std::vector<std::string> accepted;
     for (const auto& spec : specs) accepted.push_back(spec.id);
-    return Status::Refused("unknown field " + QuoteValue(field_id) + " for " + std::string(context),
-                           accepted.empty() ? "It takes no fields."
-                                            : "Accepted fields: " + JoinComma(accepted) + ".");
+    return Status::Refused(
+        "unknown field " + QuoteValue(field_id) + " for " + std::string(context),
+        accepted.empty() ? "It takes no fields." : "Accepted fields: " + JoinComma(accepted) + ".");
   }
 
   // 2. Every value parses.
@@ -407,8 +399,7 @@ Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields
   // 3. Every required field is present.
   for (const auto& spec : specs) {
     if (spec.required && !stored.contains(spec.id)) {
-      return Status::Refused("field " + Quote(spec.id) + " is required for " +
-                                 std::string(context),
+      return Status::Refused("field " + Quote(spec.id) + " is required for " + std::string(context),
                              spec.describe_allowed());
     }
   }
@@ -419,8 +410,8 @@ Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields
     const RequiredWhen& when = *spec.required_when;
     const auto other = stored.find(when.field);
     if (other == stored.end() || !Contains(when.values, StoredAsText(*other))) continue;
-    return Status::Refused("field " + Quote(spec.id) + " is required when " + when.field +
-                               " is " + JoinOr(when.values),
+    return Status::Refused("field " + Quote(spec.id) + " is required when " + when.field + " is " +
+                               JoinOr(when.values),
                            spec.describe_allowed());
   }
   return stored;

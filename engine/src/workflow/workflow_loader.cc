@@ -27,14 +27,13 @@ namespace {
 using KeyList = std::initializer_list<std::string_view>;
 
 constexpr std::string_view kAny = "any";
-const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions",
-                              "milestones"};
+const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions", "milestones"};
 const KeyList kStepKeys = {"id", "label", "initial", "final"};
 const KeyList kEnrolmentKeys = {"fields"};
 const KeyList kTransitionKeys = {"id", "label", "from", "to", "fields"};
 const KeyList kMilestoneKeys = {"id", "label", "in", "fields"};
 const KeyList kFieldKeys = {"id",  "label", "type",       "required", "required_when",
-                                "min", "max",   "max_length", "values"};
+                            "min", "max",   "max_length", "values"};
 const KeyList kEnumValueKeys = {"id", "label"};
 const KeyList kRequiredWhenKeys = {"field", "in"};
 // Ids the engine uses for its own events; a transition or milestone may not take them.
@@ -202,7 +201,8 @@ class WorkflowReader {
     if (!root.IsMap()) {
       problems_.Add(root.IsDefined() && !root.IsNull() ? LineOf(root) : 1,
                     "the top level must be a map with programme, label, steps, enrolment, "
-                    "transitions and milestones; found " + KindOf(root));
+                    "transitions and milestones; found " +
+                        KindOf(root));
       return workflow;
     }
     CheckKeys(root, kTopKeys, "the top level");
@@ -302,8 +302,8 @@ class WorkflowReader {
       if (text == "true" || text == "True" || text == "TRUE") return true;
       if (text == "false" || text == "False" || text == "FALSE") return false;
     }
-    problems_.Add(*value, where + ": " + Quote(key) + " must be true or false, found " +
-                              KindOf(*value));
+    problems_.Add(*value,
+                  where + ": " + Quote(key) + " must be true or false, found " + KindOf(*value));
     return std::nullopt;
   }
 
@@ -316,12 +316,12 @@ class WorkflowReader {
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
       if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
     }
-    problems_.Add(value, where + ": " + Quote(key) + " must be a whole number, found " +
-                             KindOf(value));
+    problems_.Add(value,
+                  where + ": " + Quote(key) + " must be a whole number, found " + KindOf(value));
     return std::nullopt;
   }
 
-  // A list under a key, or a problem. `what` names the key for messages.
+  // True when `value` (under `key`) is a list; otherwise reports it.
   bool ExpectList(const YAML::Node& value, std::string_view key, const std::string& where) {
     if (value.IsSequence()) return true;
     problems_.Add(value, where + ": " + Quote(key) + " must be a list, found " + KindOf(value));
@@ -410,8 +410,8 @@ class WorkflowReader {
     }
     for (const auto& item : items) {
       if (!item.IsScalar()) {
-        problems_.Add(item, where + ": " + Quote(key) + " must list step ids, found " +
-                                KindOf(item));
+        problems_.Add(item,
+                      where + ": " + Quote(key) + " must list step ids, found " + KindOf(item));
         continue;
       }
       const std::string& id = item.Scalar();
@@ -419,11 +419,12 @@ class WorkflowReader {
         problems_.Add(item, where + ": any must stand alone (" + std::string(key) +
                                 ": any), not inside a list");
       } else if (workflow.find_step(id) == nullptr) {
+        if (key == "from") unknown_step_named_ = true;
         problems_.Add(item, where + ": unknown step " + Quote(id) + " in " + std::string(key) +
                                 StepHint(id, workflow));
       } else if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
-        problems_.Add(item, where + ": step " + Quote(id) + " is listed twice in " +
-                                std::string(key));
+        problems_.Add(item,
+                      where + ": step " + Quote(id) + " is listed twice in " + std::string(key));
       } else {
         ids.push_back(id);
       }
@@ -442,8 +443,8 @@ class WorkflowReader {
 
   std::vector<FieldSpec> ReadEnrolment(const YAML::Node& enrolment) {
     if (!enrolment.IsMap()) {
-      problems_.Add(enrolment, "\"enrolment\" must be a map with \"fields\", found " +
-                                   KindOf(enrolment));
+      problems_.Add(enrolment,
+                    "\"enrolment\" must be a map with \"fields\", found " + KindOf(enrolment));
       return {};
     }
     CheckKeys(enrolment, kEnrolmentKeys, "enrolment");
@@ -454,9 +455,9 @@ class WorkflowReader {
   // Checks the id of a transition or milestone: reserved, unique among both.
   bool ClaimActionId(const std::string& id, const YAML::Node& item, const std::string& kind) {
     if (IsOneOf(id, kReservedActionIds)) {
-      problems_.Add(item, kind + " " + Quote(id) + ": the id " + Quote(id) +
-                              " is reserved by the engine (reserved: " +
-                              JoinComma(kReservedActionIds) + ")");
+      problems_.Add(
+          item, kind + " " + Quote(id) + ": the id " + Quote(id) +
+                    " is reserved by the engine (reserved: " + JoinComma(kReservedActionIds) + ")");
       return false;
     }
     const auto [it, inserted] = action_ids_.emplace(id, ActionDeclaration{kind, LineOf(item)});
@@ -525,8 +526,9 @@ class WorkflowReader {
     const auto id = ScalarText(*to, "to", where);
     if (!id) return {};
     if (workflow.find_step(*id) == nullptr) {
-      problems_.Add(*to, where + ": unknown step " + Quote(*id) + " in to" +
-                             StepHint(*id, workflow));
+      unknown_step_named_ = true;
+      problems_.Add(*to,
+                    where + ": unknown step " + Quote(*id) + " in to" + StepHint(*id, workflow));
       return {};
     }
     return *id;
@@ -634,13 +636,13 @@ class WorkflowReader {
   bool KeyFitsType(const YAML::Node& item, std::string_view key, const std::string& where,
                    std::optional<FieldType> type, FieldType expected) {
     if (!type || *type == expected) return true;
-    problems_.Add(item, where + ": " + Quote(key) + " only applies to " +
-                            FieldTypeName(expected) + " fields, not " + FieldTypeName(*type));
+    problems_.Add(item, where + ": " + Quote(key) + " only applies to " + FieldTypeName(expected) +
+                            " fields, not " + FieldTypeName(*type));
     return false;
   }
 
-  void ReadBounds(const YAML::Node& item, const std::string& where,
-                  std::optional<FieldType> type, FieldSpec& field) {
+  void ReadBounds(const YAML::Node& item, const std::string& where, std::optional<FieldType> type,
+                  FieldSpec& field) {
     for (const std::string_view key : {"min", "max"}) {
       const auto value = Find(item, key);
       if (!value || !KeyFitsType(*value, key, where, type, FieldType::kInteger)) continue;
@@ -713,8 +715,7 @@ class WorkflowReader {
                         FieldSpec& field, const std::string& owner) {
     const std::string where = owner + " field " + Quote(field.id) + ": required_when";
     if (!node.IsMap()) {
-      problems_.Add(node, where + " must be a map {field: ..., in: [...]}, found " +
-                              KindOf(node));
+      problems_.Add(node, where + " must be a map {field: ..., in: [...]}, found " + KindOf(node));
       return;
     }
     CheckKeys(node, kRequiredWhenKeys, where);
@@ -724,7 +725,8 @@ class WorkflowReader {
     const auto other_node = Find(node, "field");
     const auto in_node = Find(node, "in");
     if (!other_node) problems_.Add(node, where + ": missing \"field\"");
-    if (!in_node) problems_.Add(node, where + ": missing \"in\" (the values that make it required)");
+    if (!in_node)
+      problems_.Add(node, where + ": missing \"in\" (the values that make it required)");
     if (!other_node || !in_node) return;
 
     const auto other_id = ScalarText(*other_node, "field", where);
@@ -759,12 +761,11 @@ class WorkflowReader {
       const auto parsed = other->parse_value(entry.Scalar());
       if (!parsed.ok()) {
         problems_.Add(entry, where + ": " + Quote(entry.Scalar()) +
-                                 " is not a possible value of field " + Quote(other->id) +
-                                 " (" + other->describe_allowed() + ")");
+                                 " is not a possible value of field " + Quote(other->id) + " (" +
+                                 other->describe_allowed() + ")");
         continue;
       }
-      const std::string stored = parsed->is_string() ? parsed->get<std::string>()
-                                                     : parsed->dump();
+      const std::string stored = parsed->is_string() ? parsed->get<std::string>() : parsed->dump();
       condition.values.push_back(stored);
     }
     if (!condition.values.empty() && !field.required) field.required_when = std::move(condition);
@@ -793,6 +794,9 @@ class WorkflowReader {
     if (!has_final) {
       problems_.Add(steps_node, "no final step; mark at least one step with \"final: true\"");
     }
+    // With a misspelt step somewhere the graph is not the one the author
+    // meant: path problems would only be noise until it is fixed.
+    if (unknown_step_named_) return;
     if (initial != nullptr) CheckReachable(workflow, *initial);
     CheckDeadEnds(workflow, has_final);
   }
@@ -807,9 +811,8 @@ class WorkflowReader {
       queue.pop_front();
       for (const auto& transition : workflow.transitions) {
         if (transition.to.empty()) continue;
-        const bool from_current =
-            std::find(transition.from.begin(), transition.from.end(), current) !=
-            transition.from.end();
+        const bool from_current = std::find(transition.from.begin(), transition.from.end(),
+                                            current) != transition.from.end();
         if (!backwards && from_current && seen.insert(transition.to).second) {
           queue.push_back(transition.to);
         }
@@ -856,6 +859,7 @@ class WorkflowReader {
 
   Problems& problems_;
   std::map<std::string, ActionDeclaration> action_ids_;
+  bool unknown_step_named_ = false;  // some from/to named a step that does not exist
 };
 
 }  // namespace
@@ -907,8 +911,7 @@ WorkflowLoad LoadWorkflowFile(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
       const bool exists = std::filesystem::exists(path, ec);
-      load.problems.push_back(
-          {path, 0, exists ? "not a regular file" : "no such file"});
+      load.problems.push_back({path, 0, exists ? "not a regular file" : "no such file"});
       return load;
     }
     std::ifstream in(path, std::ios::binary);
