@@ -8,8 +8,10 @@
 namespace parcours {
 
 // Folds a name for matching: lowercase, Latin accents removed ("Éloïse" ->
-// "eloise", "Œ" -> "oe"), hyphens, apostrophes and runs of spaces become one
-// space, trimmed. Characters outside Latin scripts are kept as they are.
+// "eloise", "Œ" -> "oe", "Ștefan" -> "stefan", "Nguyễn" -> "nguyen", also
+// when accents are typed as combining marks), hyphens, apostrophes and runs of
+// spaces become one space, trimmed. Characters outside Latin scripts are kept
+// as they are.
 std::string FoldName(std::string_view name);
 
 // The words of a folded name.

@@ -61,7 +61,22 @@ constexpr std::string_view kExtendedAFold =
     "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii\3\3jjkkklllllllllln"
     "nnnnnnnnoooooo\4\4rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"sv;
 
+// Base letters for U+0180..U+024F (Latin Extended-B: Romanian ș ț, ǎ, ǧ...)
+// and U+1E00..U+1EFF (Latin Extended Additional: Vietnamese ễ ầ, ḑ...),
+// generated from the Unicode decompositions; '\0' where there is none.
+constexpr std::string_view kExtendedBFold =
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0oo\0\0\0\0\0\0\0\0\0\0\0\0"
+    "\0uu\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0aaiioouuuuuuuuuu\0aaaa\0\0\0\0"
+    "ggkkoooo\0\0j\0\0\0gg\0\0nnaa\0\0\0\0aaaaeeeeiiiioooorrrruuuusstt\0\0hh\0\0\0\0\0\0aaeeooo"
+    "oooooyy\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"sv;
+constexpr std::string_view kExtendedAdditionalFold =
+    "aabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprr"
+    "rrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwy\0s\0\0\0\0aaaaaaaaaaaaaaa"
+    "aaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyy\0\0\0\0\0\0"sv;
+
 static_assert(kLatin1Fold.size() == 0x100 - 0xC0);
+static_assert(kExtendedBFold.size() == 0x250 - 0x180);
+static_assert(kExtendedAdditionalFold.size() == 0x1F00 - 0x1E00);
 static_assert(kExtendedAFold.size() == 0x180 - 0x100);
 
 // Appends the folded form of one code point.
@@ -71,9 +86,12 @@ void FoldCodePoint(std::string& out, int32_t cp) {
     out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     return;
   }
+  if (cp >= 0x300 && cp <= 0x36F) return;  // combining accents (decomposed text): dropped
   char base = 0;
   if (cp >= 0xC0 && cp <= 0xFF) base = kLatin1Fold[cp - 0xC0];
   else if (cp >= 0x100 && cp <= 0x17F) base = kExtendedAFold[cp - 0x100];
+  else if (cp >= 0x180 && cp <= 0x24F) base = kExtendedBFold[cp - 0x180];
+  else if (cp >= 0x1E00 && cp <= 0x1EFF) base = kExtendedAdditionalFold[cp - 0x1E00];
   switch (base) {
     case 0: AppendUtf8(out, cp); return;   // keep as is
     case '\1': out += "ae"; return;

@@ -1,5 +1,7 @@
 #include "parcours/event.h"
 
+#include <cstdint>
+
 namespace parcours {
 namespace {
 
@@ -33,6 +35,9 @@ Result<Event> Event::FromJson(const Json& j) {
   try {
     Event e;
     e.pathway = j.at("pathway").get<std::string>();
+    if (!j.at("seq").is_number_unsigned() || j.at("seq").get<uint64_t>() > UINT32_MAX) {
+      return Status::Corruption("event has a bad sequence number");
+    }
     e.seq = j.at("seq").get<uint32_t>();
     auto kind = ParseKind(j.at("kind").get<std::string>());
     if (!kind) return Status::Corruption("event of unknown kind");
@@ -63,6 +68,7 @@ Json PathwayState::ToJson() const {
               {"step_since", step_since.iso()},
               {"last_event", last_event.iso()},
               {"last_seq", last_seq},
+              {"created", created},
               {"entry", entry}};
 }
 
@@ -79,7 +85,11 @@ Result<PathwayState> PathwayState::FromJson(const Json& j) {
     PARCOURS_ASSIGN_OR_RETURN(s.enrolled, DateField(j, "enrolled"));
     PARCOURS_ASSIGN_OR_RETURN(s.step_since, DateField(j, "step_since"));
     PARCOURS_ASSIGN_OR_RETURN(s.last_event, DateField(j, "last_event"));
+    if (!j.at("last_seq").is_number_unsigned() || j.at("last_seq").get<uint64_t>() > UINT32_MAX) {
+      return Status::Corruption("pathway state has a bad sequence number");
+    }
     s.last_seq = j.at("last_seq").get<uint32_t>();
+    s.created = j.value("created", "");
     s.entry = j.at("entry");
     return s;
   } catch (const Json::exception& ex) {

@@ -66,10 +66,11 @@ inline std::string NameTokenPrefix(std::string_view token_prefix) {
 inline std::string ActiveOf(std::string_view person, std::string_view programme) {
   return Join({"active", person, programme});
 }
-// person_pw \0 <person> \0 <enrolled> \0 <pathway>: a person's pathways
+// person_pw \0 <person> \0 <enrolled> \0 <created> \0 <pathway>: a person's
+// pathways, oldest first (same-day enrolments in the order they were recorded)
 inline std::string PersonPathway(std::string_view person, std::string_view enrolled,
-                                 std::string_view pathway) {
-  return Join({"person_pw", person, enrolled, pathway});
+                                 std::string_view created, std::string_view pathway) {
+  return Join({"person_pw", person, enrolled, created, pathway});
 }
 inline std::string PersonPathwayPrefix(std::string_view person) {
   return Join({"person_pw", person, ""});
@@ -88,7 +89,7 @@ inline std::string Referent(std::string_view referent, std::string_view pathway)
 inline std::string ReferentPrefix(std::string_view referent) {
   return Join({"referent", referent, ""});
 }
-// day \0 <programme> \0 <date> \0 <pathway> \0 <seq> -> {action, kind, exit, fields}:
+// day \0 <programme> \0 <date> \0 <pathway> \0 <seq> -> {action, kind, from, to, exit, fields}:
 // effective events by programme and effective date, for reports
 inline std::string Day(std::string_view programme, std::string_view date, std::string_view pathway,
                        uint32_t seq) {

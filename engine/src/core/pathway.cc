@@ -22,8 +22,8 @@ Status ApplyEvent(PathwayState& s, const Event& e, const Workflow& workflow) {
       s.programme = e.data.value("programme", "");
       s.version = e.data.value("version", 0);
       s.referent = e.data.value("referent", "");
-      s.entry = e.data.value("entry", Json::object());
       s.enrolled = e.date;
+      s.created = e.recorded;
       s.step = e.to;
       s.step_since = e.date;
       break;

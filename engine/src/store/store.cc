@@ -1,6 +1,9 @@
 #include "parcours/store.h"
 
+#include "parcours/date.h"
+
 #include <cstdarg>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -32,11 +35,13 @@ class SpdlogRocksLogger : public rocksdb::Logger {
     char buf[1024];
     std::vsnprintf(buf, sizeof buf, format, ap);
     switch (level) {
+      // RocksDB's warnings repeat what the Status we return already says
+      // (e.g. a locked store); keep them below the default level.
       case rocksdb::InfoLogLevel::DEBUG_LEVEL:
       case rocksdb::InfoLogLevel::INFO_LEVEL:
       case rocksdb::InfoLogLevel::HEADER_LEVEL: log_->debug("rocksdb: {}", buf); break;
-      case rocksdb::InfoLogLevel::WARN_LEVEL: log_->warn("rocksdb: {}", buf); break;
-      default: log_->error("rocksdb: {}", buf); break;
+      case rocksdb::InfoLogLevel::WARN_LEVEL: log_->info("rocksdb: {}", buf); break;
+      default: log_->warn("rocksdb: {}", buf); break;
     }
   }
   void Logv(const char* format, va_list ap) override {
@@ -132,6 +137,10 @@ bool Store::read_only() const { return rep_->read_only; }
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->path = path;
+  // RocksDB tells a second opener in this process apart by path: give it one
+  // spelling per directory ("store", "./store", "store/" are one store).
+  std::error_code canon_ec;
+  const std::string db_path = fs::weakly_canonical(fs::absolute(path, canon_ec), canon_ec).string();
   rep->read_only = options.read_only;
   rep->rocks_logger = std::make_shared<SpdlogRocksLogger>(options.logger);
 
@@ -173,8 +182,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
-                        : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, db_path, families, &handles, &raw)
+                        : rocksdb::DB::Open(db_options, db_path, families, &handles, &raw);
   if (!s.ok()) {
     if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
       return Status::Unavailable(path + " is a RocksDB database but not a Parcours store");
@@ -191,15 +200,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   if (fresh) {
     WriteBatch init;
     init.Put(Domain::kMeta, kSchemaKey, std::to_string(kSchemaVersion));
+    init.Put(Domain::kMeta, "created", SystemClock().now_timestamp());
     PARCOURS_RETURN_IF_ERROR(store->Write(init));
   }
   PARCOURS_ASSIGN_OR_RETURN(auto version, store->Get(Domain::kMeta, kSchemaKey));
   if (!version) return Status::Unavailable(path + " is not a Parcours store (no schema version)");
   if (*version != std::to_string(kSchemaVersion)) {
+    const bool newer = std::atoi(version->c_str()) > kSchemaVersion;
     return Status::Unavailable("the store at " + path + " has format version " + *version +
-                                   "; this parcours reads version " +
-                                   std::to_string(kSchemaVersion),
-                               "Upgrade parcours (see docs/operations.md).");
+                                   "; this parcours reads version " + std::to_string(kSchemaVersion),
+                               newer ? "It was written by a newer parcours: upgrade parcours (see "
+                                       "docs/operations.md)."
+                                     : "It was written by an older parcours and this build has no "
+                                       "migration for it (see docs/operations.md).");
   }
   return store;
 }

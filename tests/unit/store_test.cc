@@ -1,0 +1,491 @@
+// Tests for the store wrapper over RocksDB (store.h).
+#include "parcours/store.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/cli_runner.h"
+
+namespace parcours {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::StoreDigest;
+using testing::TempDir;
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& path, bool create, bool read_only = false) {
+  StoreOptions options;
+  options.create = create;
+  options.read_only = read_only;
+  return Store::Open(path, options);
+}
+
+std::unique_ptr<Store> MustOpen(const std::string& path, bool create, bool read_only = false) {
+  auto store = OpenStore(path, create, read_only);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return nullptr;
+  return std::move(store).value();
+}
+
+std::optional<std::string> MustGet(const Store& store, Domain domain, std::string_view key) {
+  auto value = store.Get(domain, key);
+  EXPECT_TRUE(value.ok()) << value.status().ToString();
+  return value.ok() ? *value : std::nullopt;
+}
+
+void MustPut(Store& store, Domain domain, std::string_view key, std::string_view value) {
+  WriteBatch batch;
+  batch.Put(domain, key, value);
+  Status s = store.Write(batch);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+KeyValues ScanPrefix(const Store& store, Domain domain, std::string_view prefix) {
+  KeyValues out;
+  Status s = store.ScanPrefix(domain, prefix, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+std::vector<std::string> ScanPrefixKeys(const Store& store, Domain domain, std::string_view prefix) {
+  std::vector<std::string> keys;
+  for (auto& [k, v] : ScanPrefix(store, domain, prefix)) keys.push_back(k);
+  return keys;
+}
+
+std::vector<std::string> ScanRangeKeys(const Store& store, Domain domain, std::string_view begin,
+                                       std::string_view end) {
+  std::vector<std::string> keys;
+  Status s = store.ScanRange(domain, begin, end, [&](std::string_view k, std::string_view) {
+    keys.emplace_back(k);
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return keys;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+using Keys = std::vector<std::string>;
+
+TEST(StoreTest, DomainNames) {
+  EXPECT_STREQ(DomainName(Domain::kMeta), "meta");
+  EXPECT_STREQ(DomainName(Domain::kProgrammes), "programmes");
+  EXPECT_STREQ(DomainName(Domain::kPersons), "persons");
+  EXPECT_STREQ(DomainName(Domain::kPathways), "pathways");
+  EXPECT_STREQ(DomainName(Domain::kEvents), "events");
+  EXPECT_STREQ(DomainName(Domain::kIndexes), "indexes");
+  EXPECT_EQ(kDomainCount, 6);
+}
+
+TEST(StoreTest, OpenWithoutCreateOnMissingDirIsUnavailable) {
+  TempDir dir;
+  const std::string path = dir / "nothing-here";
+  auto store = OpenStore(path, /*create=*/false);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(Contains(store.status().message(), path)) << store.status().message();
+  EXPECT_TRUE(Contains(store.status().message(), "no store")) << store.status().message();
+  EXPECT_FALSE(store.status().allowed().empty());
+  EXPECT_FALSE(fs::exists(path)) << "a failed open must not create the directory";
+}
+
+TEST(StoreTest, OpenWithoutCreateOnEmptyDirIsUnavailable) {
+  TempDir dir;
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(StoreTest, ReadOnlyOpenOnMissingDirIsUnavailableEvenWithCreate) {
+  TempDir dir;
+  auto store = OpenStore(dir / "missing", /*create=*/true, /*read_only=*/true);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+  EXPECT_FALSE(fs::exists(dir / "missing"));
+}
+
+TEST(StoreTest, CreateOnMissingNestedDirThenReopen) {
+  TempDir dir;
+  const std::string path = dir / "a/b/store";
+  {
+    auto store = MustOpen(path, /*create=*/true);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(store->created());
+    EXPECT_FALSE(store->read_only());
+    EXPECT_EQ(store->path(), path);
+    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), std::to_string(kSchemaVersion));
+    MustPut(*store, Domain::kPersons, "P-22222", "someone");
+  }
+  {
+    auto store = MustOpen(path, /*create=*/false);
+    ASSERT_TRUE(store);
+    EXPECT_FALSE(store->created());
+    EXPECT_EQ(MustGet(*store, Domain::kPersons, "P-22222"), "someone");
+    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+  }
+  {
+    // create on an existing store is a plain open.
+    auto store = MustOpen(path, /*create=*/true);
+    ASSERT_TRUE(store);
+    EXPECT_FALSE(store->created());
+    EXPECT_EQ(MustGet(*store, Domain::kPersons, "P-22222"), "someone");
+  }
+}
+
+TEST(StoreTest, CreateOnEmptyExistingDir) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->created());
+  EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+}
+
+TEST(StoreTest, CreateOnNonEmptyDirThatIsNotAStoreIsRefused) {
+  TempDir dir;
+  { std::ofstream(dir / "notes.txt") << "my notes\n"; }
+  auto store = OpenStore(dir.path(), /*create=*/true);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kRefused);
+  EXPECT_TRUE(Contains(store.status().message(), "not empty")) << store.status().message();
+  EXPECT_TRUE(Contains(store.status().message(), dir.path())) << store.status().message();
+  // Nothing was added next to the file.
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+
+  // Without create it is not a store either.
+  auto plain = OpenStore(dir.path(), /*create=*/false);
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.status().code(), Status::Code::kUnavailable);
+}
+
+TEST(StoreTest, CreateOnARegularFileIsRefused) {
+  TempDir dir;
+  { std::ofstream(dir / "file") << "x"; }
+  auto store = OpenStore(dir / "file", /*create=*/true);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kRefused);
+  EXPECT_TRUE(Contains(store.status().message(), "not a directory")) << store.status().message();
+}
+
+TEST(StoreTest, NewerSchemaVersionIsRefusedNamingBothVersions) {
+  TempDir dir;
+  {
+    auto store = MustOpen(dir.path(), /*create=*/true);
+    ASSERT_TRUE(store);
+    MustPut(*store, Domain::kMeta, "schema_version", "999");
+  }
+  for (bool read_only : {false, true}) {
+    auto store = OpenStore(dir.path(), /*create=*/false, read_only);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+    const std::string msg = store.status().message();
+    EXPECT_TRUE(Contains(msg, "999")) << msg;
+    EXPECT_TRUE(Contains(msg, "version 1")) << msg;
+  }
+}
+
+TEST(StoreTest, MissingSchemaVersionIsUnavailable) {
+  TempDir dir;
+  {
+    auto store = MustOpen(dir.path(), /*create=*/true);
+    ASSERT_TRUE(store);
+    WriteBatch batch;
+    batch.Delete(Domain::kMeta, "schema_version");
+    ASSERT_TRUE(store->Write(batch).ok());
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(Contains(store.status().message(), "schema version")) << store.status().message();
+}
+
+TEST(StoreTest, SecondWriterIsUnavailableMentioningAnotherProcess) {
+  TempDir dir;
+  auto writer = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(writer);
+  for (bool create : {false, true}) {
+    auto second = OpenStore(dir.path(), create);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
+    EXPECT_TRUE(Contains(second.status().message(), "another")) << second.status().message();
+    EXPECT_TRUE(Contains(second.status().message(), dir.path())) << second.status().message();
+  }
+  // The first writer is unaffected.
+  MustPut(*writer, Domain::kPersons, "k", "v");
+  EXPECT_EQ(MustGet(*writer, Domain::kPersons, "k"), "v");
+}
+
+// The same directory spelt differently ("dir/", "dir/./x/..") is the same
+// store: a second writer in the same process must be refused too, or two
+// RocksDB instances write the same files.
+TEST(StoreTest, SecondWriterThroughAnotherSpellingOfThePathIsUnavailable) {
+  TempDir dir;
+  auto writer = MustOpen(dir / "store", /*create=*/true);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE(fs::create_directory(dir / "store/sub"));
+  for (const std::string& other : {dir / "store/", dir / "store/./sub/.."}) {
+    auto second = OpenStore(other, /*create=*/false);
+    EXPECT_FALSE(second.ok()) << other << " opened as a second writer of " << (dir / "store");
+    if (!second.ok()) {
+      EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
+    }
+  }
+}
+
+TEST(StoreTest, WriterCanReopenOnceTheFirstIsClosed) {
+  TempDir dir;
+  auto writer = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(writer);
+  writer.reset();
+  auto again = MustOpen(dir.path(), /*create=*/false);
+  EXPECT_TRUE(again);
+}
+
+TEST(StoreTest, ReadOnlyOpenAlongsideAWriterSeesCommittedData) {
+  TempDir dir;
+  auto writer = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(writer);
+  MustPut(*writer, Domain::kEvents, "W-22222#1", "event one");
+  MustPut(*writer, Domain::kPersons, "P-33333", "person");
+
+  auto reader = MustOpen(dir.path(), /*create=*/false, /*read_only=*/true);
+  ASSERT_TRUE(reader);
+  EXPECT_TRUE(reader->read_only());
+  EXPECT_FALSE(reader->created());
+  EXPECT_EQ(MustGet(*reader, Domain::kPersons, "P-33333"), "person");
+  EXPECT_EQ(MustGet(*reader, Domain::kMeta, "schema_version"), "1");
+  // A second reader at the same time.
+  auto reader2 = MustOpen(dir.path(), /*create=*/false, /*read_only=*/true);
+  ASSERT_TRUE(reader2);
+  EXPECT_EQ(MustGet(*reader2, Domain::kPersons, "P-33333"), "person");
+  // The writer still writes.
+  MustPut(*writer, Domain::kPersons, "P-44444", "later");
+  EXPECT_EQ(MustGet(*writer, Domain::kPersons, "P-44444"), "later");
+}
+
+TEST(StoreTest, ReadOnlyWriteIsRefusedAndWritesNothing) {
+  TempDir dir;
+  { ASSERT_TRUE(MustOpen(dir.path(), /*create=*/true)); }
+  const std::string before = StoreDigest(dir.path());
+  {
+    auto reader = MustOpen(dir.path(), /*create=*/false, /*read_only=*/true);
+    ASSERT_TRUE(reader);
+    WriteBatch batch;
+    batch.Put(Domain::kPersons, "P-22222", "x");
+    Status s = reader->Write(batch);
+    EXPECT_FALSE(s.ok());
+    EXPECT_TRUE(Contains(s.message(), "read-only")) << s.message();
+    EXPECT_EQ(MustGet(*reader, Domain::kPersons, "P-22222"), std::nullopt);
+  }
+  EXPECT_EQ(StoreDigest(dir.path()), before);
+}
+
+TEST(StoreTest, GetMissingKeyIsNullopt) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  auto value = store->Get(Domain::kPersons, "P-22222");
+  ASSERT_TRUE(value.ok());
+  EXPECT_FALSE(value->has_value());
+  // A key present in one domain is absent from the others.
+  MustPut(*store, Domain::kPersons, "P-22222", "p");
+  EXPECT_EQ(MustGet(*store, Domain::kPathways, "P-22222"), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kPersons, "P-22222"), "p");
+}
+
+TEST(StoreTest, KeysAndValuesAreBinarySafe) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  const std::string key("a\0b\xff", 4);
+  const std::string value("\0\x01\x02\xfe\xff", 5);
+  MustPut(*store, Domain::kIndexes, key, value);
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, key), value);
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, std::string("a\0b", 3)), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "a"), std::nullopt);
+}
+
+TEST(StoreTest, WriteBatchAppliesPutsAndDeletesAcrossDomainsTogether) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  MustPut(*store, Domain::kIndexes, "old-index", "1");
+  MustPut(*store, Domain::kPathways, "W-22222", "state v1");
+
+  WriteBatch batch;
+  EXPECT_EQ(batch.Count(), 0u);
+  batch.Put(Domain::kEvents, "W-22222#2", "event 2");
+  batch.Put(Domain::kPathways, "W-22222", "state v2");
+  batch.Put(Domain::kIndexes, "new-index", "2");
+  batch.Delete(Domain::kIndexes, "old-index");
+  batch.Put(Domain::kPersons, "tmp", "x");
+  batch.Delete(Domain::kPersons, "tmp");  // later operations win
+  EXPECT_EQ(batch.Count(), 6u);
+
+  // Before the write, nothing of the batch is visible.
+  EXPECT_EQ(MustGet(*store, Domain::kEvents, "W-22222#2"), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kPathways, "W-22222"), "state v1");
+
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_EQ(MustGet(*store, Domain::kEvents, "W-22222#2"), "event 2");
+  EXPECT_EQ(MustGet(*store, Domain::kPathways, "W-22222"), "state v2");
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "new-index"), "2");
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "old-index"), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kPersons, "tmp"), std::nullopt);
+
+  // And it is durable across a reopen.
+  store.reset();
+  store = MustOpen(dir.path(), /*create=*/false);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(MustGet(*store, Domain::kEvents, "W-22222#2"), "event 2");
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "old-index"), std::nullopt);
+}
+
+TEST(StoreTest, WriteBatchIsMovable) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  WriteBatch a;
+  a.Put(Domain::kPersons, "k1", "v1");
+  WriteBatch b(std::move(a));
+  b.Put(Domain::kPersons, "k2", "v2");
+  WriteBatch c;
+  c = std::move(b);
+  EXPECT_EQ(c.Count(), 2u);
+  ASSERT_TRUE(store->Write(c).ok());
+  EXPECT_EQ(MustGet(*store, Domain::kPersons, "k1"), "v1");
+  EXPECT_EQ(MustGet(*store, Domain::kPersons, "k2"), "v2");
+}
+
+TEST(StoreTest, EmptyWriteBatchIsOk) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  const std::string before = StoreDigest(dir.path());
+  WriteBatch empty;
+  EXPECT_EQ(empty.Count(), 0u);
+  EXPECT_TRUE(store->Write(empty).ok());
+  EXPECT_EQ(StoreDigest(dir.path()), before);
+  EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+}
+
+class StoreScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = MustOpen(dir_.path(), /*create=*/true);
+    ASSERT_TRUE(store_);
+    WriteBatch batch;
+    for (const auto& k : AllKeys()) batch.Put(Domain::kIndexes, k, "v:" + k);
+    batch.Put(Domain::kPersons, "a", "other domain");
+    ASSERT_TRUE(store_->Write(batch).ok());
+  }
+
+  // In bytewise order.
+  static Keys AllKeys() {
+    return {std::string("a"),
+            std::string("a\0x", 3),
+            std::string("ab"),
+            std::string("ab\xff"),
+            std::string("ac"),
+            std::string("a\xff"),
+            std::string("a\xff\xff"),
+            std::string("a\xff\xffz"),
+            std::string("b"),
+            std::string("b\0", 2),
+            std::string("\xff"),
+            std::string("\xff\xff")};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreScanTest, EmptyPrefixScansEverythingInKeyOrder) {
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, ""), AllKeys());
+  const auto kv = ScanPrefix(*store_, Domain::kIndexes, "");
+  ASSERT_FALSE(kv.empty());
+  EXPECT_EQ(kv.front().second, "v:a");
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kPersons, ""), Keys{"a"});
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kPathways, ""), Keys{});
+}
+
+TEST_F(StoreScanTest, PrefixBounds) {
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "a"),
+            (Keys{"a", std::string("a\0x", 3), "ab", "ab\xff", "ac", "a\xff", "a\xff\xff",
+                  "a\xff\xffz"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "ab"), (Keys{"ab", "ab\xff"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, std::string("a\0", 2)),
+            (Keys{std::string("a\0x", 3)}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "b"), (Keys{"b", std::string("b\0", 2)}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "zz"), Keys{});
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "abc"), Keys{});
+}
+
+TEST_F(StoreScanTest, PrefixEndingIn0xffStopsAtTheNextPrefix) {
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "a\xff"),
+            (Keys{"a\xff", "a\xff\xff", "a\xff\xffz"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "a\xff\xff"), (Keys{"a\xff\xff", "a\xff\xffz"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "ab\xff"), (Keys{"ab\xff"}));
+  // All 0xff: no upper bound, but nothing beyond the prefix exists.
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "\xff"), (Keys{"\xff", "\xff\xff"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "\xff\xff"), (Keys{"\xff\xff"}));
+  EXPECT_EQ(ScanPrefixKeys(*store_, Domain::kIndexes, "\xff\xff\xff"), Keys{});
+}
+
+TEST_F(StoreScanTest, VisitorCanStopEarly) {
+  Keys seen;
+  Status s = store_->ScanPrefix(Domain::kIndexes, "a", [&](std::string_view k, std::string_view) {
+    seen.emplace_back(k);
+    return seen.size() < 2;
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(seen, (Keys{"a", std::string("a\0x", 3)}));
+}
+
+TEST_F(StoreScanTest, RangeIsHalfOpen) {
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "ab", "b"),
+            (Keys{"ab", "ab\xff", "ac", "a\xff", "a\xff\xff", "a\xff\xffz"}));
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "ab", "ac"), (Keys{"ab", "ab\xff"}));
+  // begin need not exist; end is excluded even when it exists.
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "aa", "ab\xff"), (Keys{"ab"}));
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "b", "b"), Keys{});
+  // An empty end means no upper bound.
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "b", ""),
+            (Keys{"b", std::string("b\0", 2), "\xff", "\xff\xff"}));
+  EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "", ""), AllKeys());
+}
+
+TEST(StoreDigestTest, DigestChangesWithContentAndOnlyWithIt) {
+  TempDir dir;
+  { ASSERT_TRUE(MustOpen(dir.path(), /*create=*/true)); }
+  const std::string empty = StoreDigest(dir.path());
+  EXPECT_TRUE(Contains(empty, "[meta]")) << empty;
+  EXPECT_TRUE(Contains(empty, "schema_version = 1")) << empty;
+  EXPECT_EQ(StoreDigest(dir.path()), empty);
+  {
+    auto store = MustOpen(dir.path(), /*create=*/false);
+    ASSERT_TRUE(store);
+    MustPut(*store, Domain::kPersons, "P-22222", "x");
+  }
+  EXPECT_NE(StoreDigest(dir.path()), empty);
+}
+
+}  // namespace
+}  // namespace parcours
