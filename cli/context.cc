@@ -7,6 +7,8 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "parcours/text.h"
+
 namespace parcours::cli {
 
 Session::~Session() {
@@ -39,6 +41,10 @@ Status Context::Prepare() {
     data_dir = env && *env ? env : DefaultDataDir();
   }
   if (actor.empty()) actor = OsUser();
+  if (actor.find_first_not_of(' ') == std::string::npos || actor.size() > 100 || !IsCleanText(actor)) {
+    return Status::Usage("--actor \"" + actor + "\" is not a usable name",
+                         "Give a non-empty name of at most 100 characters, e.g. --actor lea.moreau.");
+  }
 
   if (const char* today = std::getenv("PARCOURS_TODAY"); today && *today) {
     auto date = Date::ParseIso(today);
@@ -59,6 +65,12 @@ Status Context::Prepare() {
   log = spdlog::stderr_color_st("parcours");
   log->set_level(level);
   log->set_pattern("parcours: %l: %v");
+
+  plugins = std::make_unique<PluginRegistry>(*clock, log);
+  std::vector<std::string> locations;
+  if (!no_default_plugins) locations = DefaultPluginLocations();
+  plugins->LoadLocations(locations);
+  for (const auto& file : plugin_files) static_cast<void>(plugins->LoadFile(file));
   return Status::Ok();
 }
 
@@ -69,8 +81,19 @@ Result<std::unique_ptr<Session>> Context::Open(bool write, bool create) {
   options.read_only = !write;
   options.logger = log;
   PARCOURS_ASSIGN_OR_RETURN(session->store, Store::Open(data_dir, options));
-  session->engine = std::make_unique<Engine>(*session->store, *clock, session->io, log);
+  session->engine = std::make_unique<Engine>(*session->store, *clock, session->io, log, plugins.get());
   return session;
+}
+
+Status UsageError(const CLI::App& app, const CLI::ParseError& error) {
+  const std::string what = error.what();
+  const auto& extras = app.remaining();
+  if (app.get_subcommands().empty() && !extras.empty()) {
+    std::string commands;
+    for (const auto* sub : app.get_subcommands({})) commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    return Status::Usage("unknown command \"" + extras.front() + "\"", "Commands: " + commands + ".");
+  }
+  return Status::Usage(what, "Run `parcours --help` or `parcours COMMAND --help`.");
 }
 
 Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::string_view option) {
@@ -80,7 +103,8 @@ Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::str
     if (eq == std::string::npos || eq == 0) {
       return Status::Usage(std::string(option) + " \"" + item + "\" is not KEY=VALUE",
                            "Write it as " + std::string(option) + " KEY=VALUE, e.g. " +
-                               std::string(option) + " prescriber=france_travail.");
+                               std::string(option) +
+                               (option == "--attr" ? " rsa=yes." : " prescriber=france_travail."));
     }
     std::string key = item.substr(0, eq);
     if (!fields.emplace(key, item.substr(eq + 1)).second) {

@@ -11,6 +11,7 @@
 
 #include "output.h"
 #include "parcours/engine.h"
+#include "parcours/plugins.h"
 
 namespace parcours::cli {
 
@@ -29,15 +30,19 @@ struct Context {
   std::string actor;     // --actor, else the OS user
   bool json = false;     // --json
   std::string log_level = "warn";
+  std::vector<std::string> plugin_files;  // --plugin FILE, repeatable
+  bool no_default_plugins = false;        // --no-default-plugins
 
   Output out;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<Clock> clock;
+  std::unique_ptr<PluginRegistry> plugins;  // loaded by Prepare()
 
   // The command chosen on the command line, run after parsing.
   std::function<Status()> action;
 
-  // Resolves defaults (data dir, actor, clock, logger) once options are parsed.
+  // Resolves defaults (data dir, actor, clock, logger) once options are
+  // parsed, and loads plugins (default locations, then --plugin files).
   Status Prepare();
   // Opens the store. `write`: take the writer lock; otherwise a read-only view
   // that does not block (or get blocked by) a writer.
@@ -46,6 +51,10 @@ struct Context {
 
 // `--field K=V` values into a map. Usage error on a malformed or repeated key.
 Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::string_view option);
+
+// A usage error for a failed parse, naming an unknown command when that is
+// what went wrong.
+Status UsageError(const CLI::App& app, const CLI::ParseError& error);
 
 // The per-user default store directory: $XDG_DATA_HOME/parcours or ~/.local/share/parcours.
 std::string DefaultDataDir();
@@ -62,5 +71,6 @@ void SetAssignCommand(CLI::App& app, Context& ctx);
 void SetShowCommands(CLI::App& app, Context& ctx);
 void SetCaseloadCommand(CLI::App& app, Context& ctx);
 void SetReportCommand(CLI::App& app, Context& ctx);
+void SetPluginsCommand(CLI::App& app, Context& ctx);
 
 }  // namespace parcours::cli

@@ -2,6 +2,7 @@
 // the engine, prints the result, and maps any failure to an exit code
 // (docs/cli.md). All logic lives in the engine; this layer only translates.
 #include <iostream>
+#include <string_view>
 
 #include "context.h"
 
@@ -20,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "Print one JSON object on stdout (errors as JSON on stderr)");
   app.add_option("--actor", ctx.actor, "Who is recording (default: the OS user)");
   app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn (default), error or off");
+  app.add_option("--plugin", ctx.plugin_files, "Load this plugin library too (repeatable)");
+  app.add_flag("--no-default-plugins", ctx.no_default_plugins,
+               "Load only --plugin files, not the default plugin locations");
   app.footer("Example: parcours --data ./store caseload --referent lea.moreau\n"
              "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable, 1 other.");
 
@@ -34,6 +38,7 @@ int main(int argc, char** argv) {
   cli::SetShowCommands(app, ctx);
   cli::SetCaseloadCommand(app, ctx);
   cli::SetReportCommand(app, ctx);
+  cli::SetPluginsCommand(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -48,8 +53,10 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help on a subcommand
-    ctx.out.json = ctx.json;
-    ctx.out.Error(Status::Usage(e.what(), "Run `parcours --help` or `parcours COMMAND --help`."));
+    // Options are stored only once parsing succeeds: look for --json directly.
+    for (int i = 1; i < argc; ++i)
+      if (std::string_view(argv[i]) == "--json") ctx.out.json = true;
+    ctx.out.Error(cli::UsageError(app, e));
     return 2;
   }
 

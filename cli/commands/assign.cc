@@ -22,9 +22,9 @@ Status Run(Context& ctx, const AssignOptions& o) {
 void SetAssignCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("assign", "Hand a pathway to another referent (counsellor)");
   auto o = std::make_shared<AssignOptions>();
-  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q1")->required();
+  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q4")->required();
   cmd->add_option("NAME", o->referent, "The new referent")->required();
-  cmd->footer("Example: parcours assign W-3F8Q1 karim.benali");
+  cmd->footer("Example: parcours assign W-3F8Q4 karim.benali");
   cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
 }
 

@@ -68,6 +68,7 @@ Status Find(Context& ctx, const std::string& text) {
 void SetPersonCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("person", "Register, show and find persons");
   cmd->require_subcommand(1);
+  cmd->footer("Example: parcours person find diallo");
 
   auto* add = cmd->add_subcommand("add", "Register a person");
   auto add_opt = std::make_shared<AddOptions>();

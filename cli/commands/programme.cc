@@ -19,13 +19,27 @@ std::string FieldsHuman(const std::vector<FieldSpec>& fields) {
   return out;
 }
 
-Status Install(Context& ctx, const std::string& file) {
+// The text of FILE, or of the plugin workflow named FILE ("sap.cellule").
+Result<std::string> WorkflowText(const Context& ctx, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + file, "Give the path of a workflow YAML file.");
-  std::stringstream text;
-  text << in.rdbuf();
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  if (auto bundled = ctx.plugins->WorkflowYaml(file)) return *bundled;
+  std::vector<std::string> bundled;
+  for (const auto& p : ctx.plugins->plugins())
+    bundled.insert(bundled.end(), p.workflows.begin(), p.workflows.end());
+  return Status::NotFound("cannot read " + file,
+                          "Give the path of a workflow YAML file" +
+                              (bundled.empty() ? std::string(".") : ", or a plugin workflow: " + JoinWords(bundled) + "."));
+}
+
+Status Install(Context& ctx, const std::string& file) {
+  PARCOURS_ASSIGN_OR_RETURN(std::string text, WorkflowText(ctx, file));
   PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->InstallProgramme(text.str(), file, ctx.actor));
+  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->InstallProgramme(text, file, ctx.actor));
   const auto& p = r.programme;
   ctx.out.Emit(Json{{"programme", p.id}, {"version", p.version}, {"changed", r.changed}},
                r.changed ? "Installed \"" + p.label + "\" (" + p.id + ") as version " + std::to_string(p.version)
@@ -82,10 +96,13 @@ Status Show(Context& ctx, const std::string& id, int version) {
 void SetProgrammeCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("programme", "Install and inspect programme workflows");
   cmd->require_subcommand(1);
+  cmd->footer("Example: parcours programme install workflows/insertion.yaml");
 
-  auto* install = cmd->add_subcommand("install", "Validate a workflow file and install it (new version if changed)");
+  auto* install = cmd->add_subcommand(
+      "install", "Validate a workflow file (or a plugin's workflow) and install it (new version if changed)");
   auto file = std::make_shared<std::string>();
-  install->add_option("FILE", *file, "Workflow YAML file")->required();
+  install->add_option("FILE", *file, "Workflow YAML file, or a plugin workflow name such as sap.cellule")
+      ->required();
   install->footer("Example: parcours programme install workflows/insertion.yaml");
   install->callback([&ctx, file] { ctx.action = [&ctx, file] { return Install(ctx, *file); }; });
 
@@ -101,7 +118,7 @@ void SetProgrammeCommand(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ShowOptions>();
   show->add_option("ID", opt->id, "Programme id")->required();
   show->add_option("--version", opt->version, "Version to show (default: the latest)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000000).description("a version number, 1 or more"));
   show->footer("Example: parcours programme show insertion --version 1");
   show->callback([&ctx, opt] { ctx.action = [&ctx, opt] { return Show(ctx, opt->id, opt->version); }; });
 }

@@ -28,11 +28,11 @@ Status Run(Context& ctx, const RecordOptions& o) {
 void SetRecordCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("record", "Record a milestone (interview, training result...) in the current step");
   auto o = std::make_shared<RecordOptions>();
-  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q1")->required();
+  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q4")->required();
   cmd->add_option("MILESTONE", o->milestone, "Milestone id, e.g. interview, training_completed")->required();
   cmd->add_option("--date", o->date, "When it happened: YYYY-MM-DD, today (default) or yesterday");
   cmd->add_option("--field", o->fields, "KEY=VALUE milestone field, repeatable");
-  cmd->footer("Example: parcours record W-3F8Q1 interview --field mode=individual --field minutes=45");
+  cmd->footer("Example: parcours record W-3F8Q4 interview --field mode=individual --field minutes=45");
   cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
 }
 

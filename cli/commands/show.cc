@@ -96,14 +96,14 @@ Status Run(Context& ctx, const std::string& id, bool timeline) {
 void SetShowCommands(CLI::App& app, Context& ctx) {
   auto* show = app.add_subcommand("show", "Show a pathway: person, programme, step, status and events");
   auto show_id = std::make_shared<std::string>();
-  show->add_option("PATHWAY", *show_id, "Pathway id, e.g. W-3F8Q1")->required();
-  show->footer("Example: parcours show W-3F8Q1");
+  show->add_option("PATHWAY", *show_id, "Pathway id, e.g. W-3F8Q4")->required();
+  show->footer("Example: parcours show W-3F8Q4");
   show->callback([&ctx, show_id] { ctx.action = [&ctx, show_id] { return Run(ctx, *show_id, false); }; });
 
   auto* history = app.add_subcommand("history", "A pathway's full timeline, voided events included");
   auto history_id = std::make_shared<std::string>();
-  history->add_option("PATHWAY", *history_id, "Pathway id, e.g. W-3F8Q1")->required();
-  history->footer("Example: parcours history W-3F8Q1");
+  history->add_option("PATHWAY", *history_id, "Pathway id, e.g. W-3F8Q4")->required();
+  history->footer("Example: parcours history W-3F8Q4");
   history->callback([&ctx, history_id] { ctx.action = [&ctx, history_id] { return Run(ctx, *history_id, true); }; });
 }
 

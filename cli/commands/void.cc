@@ -24,9 +24,9 @@ Status Run(Context& ctx, const VoidOptions& o) {
 void SetVoidCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("void", "Cancel the pathway's latest event (history keeps both)");
   auto o = std::make_shared<VoidOptions>();
-  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q1")->required();
+  cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q4")->required();
   cmd->add_option("--reason", o->reason, "Why the event is cancelled")->required();
-  cmd->footer("Example: parcours void W-3F8Q1 --reason \"recorded on the wrong person\"");
+  cmd->footer("Example: parcours void W-3F8Q4 --reason \"recorded on the wrong person\"");
   cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
 }
 

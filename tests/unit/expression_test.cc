@@ -1,5 +1,5 @@
 // Tests for the condition language (rules/expression.h).
-#include "rules/expression.h"
+#include "parcours/expression.h"
 
 #include <string>
 #include <thread>

@@ -138,3 +138,26 @@ TEST_F(PluginHostTest, LoadDirectorySkipsBrokenPluginsAndLoadsTheRest) {
 
 }  // namespace
 }  // namespace parcours
+
+namespace parcours {
+namespace {
+
+// Two hosts in one process each get their own plugin instance, bound to their
+// own services: the second must not see the first's (destroyed) host.
+TEST(PluginHostLifetimeTest, EachRegistryGetsItsOwnInstance) {
+  FixedDateClock first_clock(*Date::ParseIso("2026-01-01"));
+  {
+    PluginRegistry first(first_clock, std::make_shared<spdlog::logger>("first"));
+    ASSERT_TRUE(first.LoadFile(Fixture("good")).ok());
+    EXPECT_TRUE(first.RunAfterCommit("good.count", Json{{"action", "x"}}).ok());
+  }
+  FixedDateClock second_clock(*Date::ParseIso("2026-06-01"));
+  PluginRegistry second(second_clock, std::make_shared<spdlog::logger>("second"));
+  ASSERT_TRUE(second.LoadFile(Fixture("good")).ok());
+  // good.count logs through its host: this would use the destroyed registry
+  // if instances were shared.
+  EXPECT_TRUE(second.RunAfterCommit("good.count", Json{{"action", "y"}}).ok());
+}
+
+}  // namespace
+}  // namespace parcours

@@ -274,7 +274,7 @@ TEST(WorkflowLoaderTest, FieldDetailsAreRead) {
     - id: note
       type: text
       max_length: 20
-    - id: kind
+    - id: sort
       label: Genre
       type: enum
       values: [a, {id: b, label: Bé}]
@@ -395,12 +395,12 @@ TEST(WorkflowLoaderTest, UnknownKeyInEnrolmentValueAndCondition) {
   const auto load = Load(Mini(R"(enrolment:
   field: []
   fields:
-    - id: kind
+    - id: sort
       type: enum
       values: [{id: a, lable: A}]
     - id: more
       type: text
-      required_when: {field: kind, in: [a], when: x}
+      required_when: {field: sort, in: [a], when: x}
 )"));
   EXPECT_TRUE(HasProblem(load, 12, "enrolment: unknown key \"field\""));
   EXPECT_TRUE(HasProblem(load, 16, "unknown key \"lable\""));
@@ -445,7 +445,7 @@ transitions:
     fields:
       - id: Months
         type: integer
-      - id: kind
+      - id: sort
         type: enum
         values: [ok, Not-ok]
 )");
@@ -488,12 +488,12 @@ milestones:
 
 TEST(WorkflowLoaderTest, DuplicateFieldAndEnumValueIds) {
   const auto load = Load(Mini(R"(    fields:
-      - {id: kind, type: enum, values: [a, b, a]}
-      - {id: kind, type: text}
+      - {id: sort, type: enum, values: [a, b, a]}
+      - {id: sort, type: text}
 )"));
-  EXPECT_TRUE(HasProblem(load, 12, "field \"kind\": duplicate value \"a\""));
+  EXPECT_TRUE(HasProblem(load, 12, "field \"sort\": duplicate value \"a\""));
   EXPECT_TRUE(HasProblem(load, 13,
-                         "transition \"finish\": duplicate field id \"kind\" (first "
+                         "transition \"finish\": duplicate field id \"sort\" (first "
                          "declared on line 12)"));
 }
 
@@ -751,24 +751,24 @@ TEST(WorkflowLoaderTest, RequiredNotABoolean) {
 
 TEST(WorkflowLoaderTest, RequiredWhenOnARequiredField) {
   EXPECT_TRUE(HasProblem(Load(Mini(R"(    fields:
-      - {id: kind, type: enum, values: [a, b]}
+      - {id: sort, type: enum, values: [a, b]}
       - id: more
         type: text
         required: true
-        required_when: {field: kind, in: [a]}
+        required_when: {field: sort, in: [a]}
 )")),
                          16, "field \"more\": required_when only applies to optional fields"));
 }
 
 TEST(WorkflowLoaderTest, RequiredWhenUnknownField) {
   const auto load = Load(Mini(R"(    fields:
-      - {id: kind, type: enum, values: [a, b]}
-      - {id: more, type: text, required_when: {field: knd, in: [a]}}
+      - {id: sort, type: enum, values: [a, b]}
+      - {id: more, type: text, required_when: {field: srt, in: [a]}}
       - {id: self, type: text, required_when: {field: self, in: [a]}}
 )"));
   EXPECT_TRUE(HasProblem(load, 13,
                          "field \"more\": required_when refers to unknown field "
-                         "\"knd\"; fields here: kind, more, self"));
+                         "\"srt\"; fields here: sort, more, self"));
   EXPECT_TRUE(HasProblem(load, 14, "field \"self\": required_when refers to the field itself"));
 }
 
@@ -804,10 +804,10 @@ TEST(WorkflowLoaderTest, RequiredWhenUnknownValue) {
 
 TEST(WorkflowLoaderTest, RequiredWhenNeedsFieldAndValues) {
   const auto load = Load(Mini(R"(    fields:
-      - {id: kind, type: enum, values: [a]}
-      - {id: x, type: text, required_when: {field: kind}}
-      - {id: y, type: text, required_when: {field: kind, in: []}}
-      - {id: z, type: text, required_when: kind}
+      - {id: sort, type: enum, values: [a]}
+      - {id: x, type: text, required_when: {field: sort}}
+      - {id: y, type: text, required_when: {field: sort, in: []}}
+      - {id: z, type: text, required_when: sort}
 )"));
   EXPECT_TRUE(HasProblem(load, 13, "field \"x\": required_when: missing \"in\""));
   EXPECT_TRUE(HasProblem(load, 14, "field \"y\": required_when: \"in\" is an empty list"));

@@ -304,10 +304,10 @@ Workflow SmallWorkflow() {
   wf.steps = {{"referral", "Orientation", true, false, 3},
               {"positioning", "positioning", false, false, 5},
               {"exited", "Sortie", false, true, 7}};
-  wf.transitions = {{"position", "position", {"referral"}, "positioning", {}, 10},
-                    {"exit", "Sortie", {"referral", "positioning"}, "exited", {}, 12}};
-  wf.milestones = {{"interview", "Entretien", {"referral", "positioning"}, {}, 20},
-                   {"follow_up", "follow_up", {"exited"}, {}, 22}};
+  wf.transitions = {{"position", "position", {"referral"}, "positioning", {}, {}, 10},
+                    {"exit", "Sortie", {"referral", "positioning"}, "exited", {}, {}, 12}};
+  wf.milestones = {{"interview", "Entretien", {"referral", "positioning"}, {}, {}, 20},
+                   {"follow_up", "follow_up", {"exited"}, {}, {}, 22}};
   return wf;
 }
 

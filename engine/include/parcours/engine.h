@@ -25,6 +25,7 @@
 #include "parcours/date.h"
 #include "parcours/event.h"
 #include "parcours/event_bus.h"
+#include "parcours/plugins.h"
 #include "parcours/report.h"
 #include "parcours/status.h"
 #include "parcours/store.h"
@@ -152,15 +153,32 @@ struct OutcomesQuery {
   std::string to;    // YYYY-MM-DD, inclusive
 };
 
+// A report a funder can run: built in, or defined by a plugin.
+struct ReportInfo {
+  std::string name;         // "outcomes", or "<plugin>.<report>"
+  std::string label;
+  std::string description;
+  std::string provider;     // "built-in" or the plugin's name
+};
+
+struct ReportQuery {
+  std::string report;     // a ReportInfo name
+  std::string programme;
+  std::string from;       // YYYY-MM-DD, inclusive
+  std::string to;         // YYYY-MM-DD, inclusive
+};
+
 class Engine {
  public:
-  // `store`, `clock` and `io` must outlive the engine.
+  // `store`, `clock`, `io` and `plugins` (may be null: no plugins) must
+  // outlive the engine.
   Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
-         std::shared_ptr<spdlog::logger> log);
+         std::shared_ptr<spdlog::logger> log, const PluginRegistry* plugins = nullptr);
   ~Engine();
 
   const Clock& clock() const { return clock_; }
   EventBus& bus() { return bus_; }
+  const PluginRegistry* plugins() const { return plugins_; }
 
   // Programmes. `yaml` is the file's text, `source` its name for messages.
   // Refused with every problem of the file (one per line) when it is invalid.
@@ -191,12 +209,17 @@ class Engine {
   Result<PathwayView> GetPathway(const std::string& id) const;
   Result<std::vector<CaseloadEntry>> Caseload(const CaseloadQuery& query) const;
   Result<OutcomesReport> Outcomes(const OutcomesQuery& query) const;
+  // Reports defined declaratively (built in, or by plugins); see
+  // docs/reports.md. Implemented in src/report/reports.cc.
+  Result<std::vector<ReportInfo>> ListReports() const;
+  Result<ReportResult> RunReport(const ReportQuery& query) const;
 
  private:
   struct Impl;
   Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
+  const PluginRegistry* plugins_;
   EventBus bus_;
   std::unique_ptr<Impl> impl_;
 };

@@ -15,15 +15,19 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/date.h"
+#include "parcours/expression.h"
 #include "parcours/status.h"
 
 namespace parcours {
 
 using Json = nlohmann::json;
+class PluginRegistry;
 
-enum class FieldType { kText, kInteger, kDate, kYesNo, kEnum };
+// kPlugin: a type provided by a plugin, written `<plugin>.<type>` in files.
+enum class FieldType { kText, kInteger, kDate, kYesNo, kEnum, kPlugin };
 
-// "text", "integer", "date", "yesno", "enum".
+// "text", "integer", "date", "yesno", "enum" ("plugin" for kPlugin, which
+// ParseFieldType never returns: files name plugin types by their own name).
 const char* FieldTypeName(FieldType type);
 std::optional<FieldType> ParseFieldType(std::string_view name);
 
@@ -48,6 +52,8 @@ struct FieldSpec {
   std::optional<int64_t> max;
   std::size_t max_length = 200;               // text: in bytes
   std::vector<EnumValue> values;              // enum: allowed values, in order
+  std::string plugin_type;                    // plugin: qualified type name, e.g. "iae.siret"
+  std::string plugin_allowed;                 // plugin: what a valid value looks like
   int line = 0;                               // where it was declared (1-based), 0 if unknown
 
   const EnumValue* find_value(std::string_view value_id) const;
@@ -58,7 +64,43 @@ struct FieldSpec {
   // its stored form: integer -> JSON number, anything else -> JSON string
   // (yesno as "yes"/"no", date as YYYY-MM-DD). On failure a Refused status
   // naming the field, the value and what is allowed.
-  Result<Json> parse_value(std::string_view raw) const;
+  // Plugin types are parsed by `plugins`; without it they are refused.
+  Result<Json> parse_value(std::string_view raw, const PluginRegistry* plugins = nullptr) const;
+};
+
+// A rule checked before an enrolment, transition or milestone is committed:
+// a condition that must hold, or a plugin guard.
+struct Guard {
+  std::optional<rules::Expression> when;  // condition guard
+  std::string message;                    // shown when `when` does not hold
+  std::string plugin;                     // plugin guard, "<plugin>.<guard>"
+  int line = 0;
+};
+
+// One way of setting a derived field: the value of the first rule whose
+// condition holds (a rule without condition always holds).
+struct DeriveRule {
+  std::optional<rules::Expression> when;
+  Json value;  // a string, integer or boolean
+};
+
+// A field derived before commit and stored with the event: by rules, or by
+// a plugin's before-commit action (which may add several fields).
+struct Derivation {
+  std::string field;  // rules: the field it sets
+  std::vector<DeriveRule> rules;
+  std::string plugin;  // plugin action, "<plugin>.<action>"
+  int line = 0;
+};
+
+// What runs around an enrolment, transition or milestone, in this order:
+// guards, then derivations (before commit), then notifications (after).
+struct ActionRules {
+  std::vector<Guard> guards;
+  std::vector<Derivation> derive;
+  std::vector<std::string> notify;  // plugin after-commit actions
+
+  bool empty() const { return guards.empty() && derive.empty() && notify.empty(); }
 };
 
 struct Step {
@@ -75,6 +117,7 @@ struct Transition {
   std::vector<std::string> from;  // step ids; "any" in the file is expanded to every non-final step
   std::string to;
   std::vector<FieldSpec> fields;
+  ActionRules rules;
   int line = 0;
 };
 
@@ -83,6 +126,7 @@ struct Milestone {
   std::string label;               // defaults to id
   std::vector<std::string> steps;  // steps it may be recorded in; "any" expanded as for transitions
   std::vector<FieldSpec> fields;
+  ActionRules rules;
   int line = 0;
 };
 
@@ -94,6 +138,7 @@ class Workflow {
   std::vector<Transition> transitions;
   std::vector<Milestone> milestones;
   std::vector<FieldSpec> enrolment_fields;
+  ActionRules enrolment_rules;
 
   const Step* find_step(std::string_view step_id) const;
   const Step* initial_step() const;
@@ -117,7 +162,11 @@ using RawFields = std::map<std::string, std::string>;
 // parses, every required (or conditionally required) field is present.
 // `context` names what is being done, e.g. `transition "place"`, for messages.
 // On success a JSON object of the stored values.
+// Plugin field types are parsed by `plugins` (refused when null).
 Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields& raw,
-                            std::string_view context);
+                            std::string_view context, const PluginRegistry* plugins = nullptr);
+
+// Names the rule context reserves (docs/workflow-format.md): no field may use them.
+const std::vector<std::string>& ReservedContextNames();
 
 }  // namespace parcours

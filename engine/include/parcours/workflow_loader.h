@@ -29,9 +29,16 @@ struct WorkflowLoad {
 // Parses and validates `text` as a workflow definition. `file` names the source
 // in problems. Never throws. Reports every problem it can find in one pass
 // rather than stopping at the first.
-WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file);
+//
+// References to plugins (guards, derive and notify actions, field types) are
+// checked against `plugins` when `check_plugins` is true: installing a file
+// needs its plugins loaded. Definitions already installed are re-read with
+// check_plugins false, so that a pathway stays readable without its plugins
+// (commands that need a missing plugin are then refused when they run).
+WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
+                              const PluginRegistry* plugins = nullptr, bool check_plugins = true);
 
 // Reads `path` then LoadWorkflowText. A missing or unreadable file is one problem.
-WorkflowLoad LoadWorkflowFile(const std::string& path);
+WorkflowLoad LoadWorkflowFile(const std::string& path, const PluginRegistry* plugins = nullptr);
 
 }  // namespace parcours

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <boost/asio/post.hpp>
+
 #include "core/keys.h"
 #include "parcours/ids.h"
 #include "parcours/text.h"
@@ -54,7 +56,7 @@ Result<std::string> CleanLabel(std::string_view raw, std::string_view what, std:
 // Index entries implied by a pathway's state (not by its events).
 std::vector<std::pair<std::string, std::string>> StateIndexEntries(const PathwayState& s) {
   std::vector<std::pair<std::string, std::string>> out;
-  out.emplace_back(keys::PersonPathway(s.person, s.enrolled.iso(), s.id), "");
+  out.emplace_back(keys::PersonPathway(s.person, s.enrolled.iso(), s.created, s.id), "");
   if (!s.exited) {
     out.emplace_back(keys::ActiveOf(s.person, s.programme), s.id);
     out.emplace_back(keys::Open(s.programme, s.id), "");
@@ -69,6 +71,8 @@ std::pair<std::string, std::string> DayIndexEntry(const PathwayState& s, const E
   const Step* to = wf.find_step(e.to);
   Json value{{"action", e.action},
              {"kind", EventKindName(e.kind)},
+             {"from", e.from},
+             {"to", e.to},
              {"exit", e.kind == EventKind::kTransition && to && to->final},
              {"fields", e.fields}};
   return {keys::Day(s.programme, e.date.iso(), e.pathway, e.seq), value.dump()};
@@ -138,13 +142,16 @@ Result<Person> Person::FromJson(const Json& j) {
 // ---- Impl ---------------------------------------------------------------------
 
 struct Engine::Impl {
-  Impl(Store& s, const Clock& c, std::shared_ptr<spdlog::logger> l, EventBus& b)
-      : store(s), clock(c), log(std::move(l)), bus(b) {}
+  Impl(Store& s, const Clock& c, std::shared_ptr<spdlog::logger> l, EventBus& b,
+       boost::asio::io_context& i, const PluginRegistry* p)
+      : store(s), clock(c), log(std::move(l)), bus(b), io(i), plugins(p) {}
 
   Store& store;
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
   EventBus& bus;
+  boost::asio::io_context& io;
+  const PluginRegistry* plugins;
 
   std::mutex write_mu;  // one writer at a time: read-check-write sequences stay valid
   std::mt19937_64 rng{std::random_device{}()};
@@ -171,7 +178,7 @@ struct Engine::Impl {
     auto id = NormalizeId(kPathwayPrefix, typed);
     if (!id) {
       return Status::NotFound("no pathway " + Quoted(typed),
-                              "Pathway ids look like W-3F8Q1 (see `parcours caseload`).");
+                              "Pathway ids look like W-3F8Q4 (see `parcours caseload`).");
     }
     return *id;
   }
@@ -229,7 +236,8 @@ struct Engine::Impl {
   // `day_removed` lists report-index keys that stop being effective (voids).
   Status Commit(const std::optional<PathwayState>& before, const PathwayState& after,
                 const Event& event, const Workflow& wf,
-                const std::vector<std::string>& day_removed = {}) {
+                const std::vector<std::string>& day_removed = {},
+                const std::vector<std::string>& notify = {}) {
     WriteBatch batch;
     batch.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
     batch.Put(Domain::kPathways, after.id, after.ToJson().dump());
@@ -254,7 +262,146 @@ struct Engine::Impl {
     if (log) log->info("{} #{} {} by {} ({})", event.pathway, event.seq, event.action, event.actor,
                        event.date.iso());
     bus.Publish(event);
+    Notify(notify, event, after.programme);
     return Status::Ok();
+  }
+
+  // Runs the after-commit plugin actions of a committed event on the
+  // io_context. The event is stored whatever they do: failures are logged.
+  void Notify(const std::vector<std::string>& actions, const Event& event, const std::string& programme) {
+    if (actions.empty()) return;
+    Json input = event.ToJson();
+    input["programme"] = programme;
+    for (const auto& name : actions) {
+      boost::asio::post(io, [this, name, input] {
+        Status s = plugins ? plugins->RunAfterCommit(name, input)
+                           : Status::Refused("action " + name + " is not available: no plugin is loaded");
+        if (!s.ok() && log) log->error("after {} #{}: {}", input.value("pathway", ""), input.value("seq", 0), s.message());
+      });
+    }
+  }
+
+  // The rule context of a command (docs/workflow-format.md, "Rule context"):
+  // what conditions and plugin hooks see. `state` is null for an enrolment.
+  Result<Json> RuleContext(const Workflow& wf, int version, const PathwayState* state, const Event& e,
+                           const Person& person, Date person_birth) const {
+    Json history = Json::array();
+    if (state) {
+      PARCOURS_ASSIGN_OR_RETURN(auto events, LoadEvents(state->id));
+      const auto voided = VoidedSeqs(events);
+      for (const auto& past : events) {
+        if (past.kind == EventKind::kVoid || std::binary_search(voided.begin(), voided.end(), past.seq)) continue;
+        history.push_back({{"seq", past.seq}, {"action", past.action}, {"kind", EventKindName(past.kind)},
+                           {"date", past.date.iso()}, {"from", past.from}, {"to", past.to}, {"fields", past.fields}});
+      }
+    }
+    const Json entry = state ? state->entry
+                             : Json{{"sex", person.sex}, {"age", age_on(person_birth, e.date)},
+                                    {"attrs", person.attrs}, {"fields", e.fields}};
+    auto iso_or_null = [](std::optional<Date> d) { return d ? Json(d->iso()) : Json(); };
+    Json ctx = {{"programme", wf.id},
+                {"version", version},
+                {"pathway", state ? Json(state->id) : Json()},
+                {"action", e.action},
+                {"kind", EventKindName(e.kind)},
+                {"from", state ? Json(e.from) : Json()},
+                {"to", e.to},
+                {"step", state ? Json(state->step) : Json()},
+                {"date", e.date.iso()},
+                {"today", clock.today().iso()},
+                {"enrolled", state ? state->enrolled.iso() : e.date.iso()},
+                {"step_since", iso_or_null(state ? std::optional(state->step_since) : std::optional(e.date))},
+                {"last_event", iso_or_null(state ? std::optional(state->last_event) : std::nullopt)},
+                {"referent", state ? state->referent : e.data.value("referent", "")},
+                {"actor", e.actor},
+                {"entry", entry},
+                {"person", {{"sex", entry.value("sex", "")},
+                            {"age", person.id.empty() ? entry.value("age", 0) : age_on(person_birth, e.date)},
+                            {"attrs", entry.value("attrs", Json::object())}}},
+                {"history", std::move(history)}};
+    SetFields(ctx, e.fields);
+    return ctx;
+  }
+
+  // Puts `fields` in the context, under "fields" and at the top level.
+  static void SetFields(Json& ctx, const Json& fields) {
+    ctx["fields"] = fields;
+    for (const auto& [k, v] : fields.items()) ctx[k] = v;
+  }
+
+  // Guards, then derived fields (added to e.fields). A refusal or a failing
+  // rule stops the command before anything is written.
+  Status ApplyRules(const ActionRules& rules, const Workflow& wf, Json& ctx, Event& e) const {
+    for (const auto& guard : rules.guards) {
+      if (guard.when) {
+        PARCOURS_ASSIGN_OR_RETURN(bool holds, guard.when->Test(ctx));
+        if (!holds) {
+          return Status::Refused(guard.message, "(rule of programme " + Quoted(wf.id) + ": " +
+                                                    guard.when->source() + ")");
+        }
+      } else {
+        PARCOURS_RETURN_IF_ERROR(plugins ? plugins->RunGuard(guard.plugin, ctx)
+                                         : Status::Refused("guard " + guard.plugin + " is not available: no plugin is loaded",
+                                                           "Nothing was written. See `parcours plugins list`."));
+      }
+    }
+    for (const auto& d : rules.derive) {
+      if (!d.plugin.empty()) {
+        if (!plugins) {
+          return Status::Refused("action " + d.plugin + " is not available: no plugin is loaded",
+                                 "Nothing was written. See `parcours plugins list`.");
+        }
+        PARCOURS_ASSIGN_OR_RETURN(Json added, plugins->RunBeforeCommit(d.plugin, ctx));
+        for (const auto& [k, v] : added.items()) {
+          if (e.fields.contains(k) || ctx.contains(k)) {
+            return Status::Refused("plugin action " + d.plugin + " tried to set field " + Quoted(k) +
+                                       ", which already exists",
+                                   "Nothing was written. Tell the programme's administrator.");
+          }
+          if (!v.is_string() && !v.is_number_integer() && !v.is_boolean()) {
+            return Status::Refused("plugin action " + d.plugin + " gave field " + Quoted(k) +
+                                       " a value that is not a text, whole number or boolean",
+                                   "Nothing was written. Tell the programme's administrator.");
+          }
+          e.fields[k] = v;
+        }
+      } else {
+        for (const auto& rule : d.rules) {
+          bool holds = true;
+          if (rule.when) {
+            PARCOURS_ASSIGN_OR_RETURN(holds, rule.when->Test(ctx));
+          }
+          if (holds) {
+            e.fields[d.field] = rule.value;
+            break;
+          }
+        }
+      }
+      SetFields(ctx, e.fields);
+    }
+    return Status::Ok();
+  }
+
+  // ApplyRules for an event on an existing pathway.
+  Status CheckRules(const ActionRules& rules, const Workflow& wf, const PathwayState& state, Event& e) const {
+    if (rules.empty()) return Status::Ok();
+    Person person;
+    Date birth;
+    auto p = GetPersonRecord(state.person);
+    if (p.ok()) {
+      person = std::move(*p);
+      birth = person.birth;
+    } else if (!p.status().IsNotFound()) {
+      return p.status();
+    }
+    PARCOURS_ASSIGN_OR_RETURN(Json ctx, RuleContext(wf, state.version, &state, e, person, birth));
+    return ApplyRules(rules, wf, ctx, e);
+  }
+
+  Result<Person> GetPersonRecord(const std::string& id) const {
+    PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(Domain::kPersons, id, "person"));
+    if (!j) return Status::NotFound("no person " + id);
+    return Person::FromJson(*j);
   }
 
   Result<CommandResult> Done(Event event, PathwayState state, std::shared_ptr<const Workflow> wf) {
@@ -285,9 +432,9 @@ struct Engine::Impl {
 // ---- Engine ---------------------------------------------------------------------
 
 Engine::Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
-               std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), log_(log), bus_(io, log),
-      impl_(std::make_unique<Impl>(store, clock, log, bus_)) {}
+               std::shared_ptr<spdlog::logger> log, const PluginRegistry* plugins)
+    : store_(store), clock_(clock), log_(log), plugins_(plugins), bus_(io, log),
+      impl_(std::make_unique<Impl>(store, clock, log, bus_, io, plugins)) {}
 
 Engine::~Engine() = default;
 
@@ -295,7 +442,7 @@ Engine::~Engine() = default;
 
 Result<InstallResult> Engine::InstallProgramme(std::string_view yaml, const std::string& source,
                                                const std::string& actor) {
-  WorkflowLoad load = LoadWorkflowText(yaml, source);
+  WorkflowLoad load = LoadWorkflowText(yaml, source, plugins_);
   if (!load.problems.empty()) {
     std::string lines;
     for (const auto& p : load.problems) lines += (lines.empty() ? "" : "\n") + p.ToString();
@@ -392,7 +539,8 @@ Result<std::shared_ptr<const Workflow>> Engine::GetWorkflow(const std::string& i
   if (!def) {
     return Status::NotFound("programme " + Quoted(id) + " has no version " + std::to_string(version));
   }
-  WorkflowLoad load = LoadWorkflowText(def->value("yaml", ""), def->value("source", id));
+  WorkflowLoad load = LoadWorkflowText(def->value("yaml", ""), def->value("source", id), plugins_,
+                                       /*check_plugins=*/false);
   if (!load.workflow) {
     return Status::Corruption("stored programme " + id + " v" + std::to_string(version) +
                               " no longer loads: " + load.problems.front().ToString());
@@ -458,7 +606,8 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
         return false;
       }));
   if (!existing.empty() && !req.allow_duplicate) {
-    return Status::Refused("a person named " + p.name + " born " + p.birth.iso() +
+    PARCOURS_ASSIGN_OR_RETURN(Person other, GetPerson(existing));
+    return Status::Refused("a person named " + other.name + " born " + p.birth.iso() +
                                " already exists: " + existing,
                            "Use " + existing +
                                ", or add --allow-duplicate if this is another person.");
@@ -539,7 +688,7 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(req.programme));
   PARCOURS_ASSIGN_OR_RETURN(Json fields,
                             ValidateFields(wf->enrolment_fields, req.fields,
-                                           "enrolment in " + Quoted(wf->id)));
+                                           "enrolment in " + Quoted(wf->id), plugins_));
   PARCOURS_ASSIGN_OR_RETURN(std::string referent,
                             CleanLabel(req.referent.empty() ? req.actor : req.referent,
                                        "referent", kMaxNameBytes));
@@ -553,6 +702,10 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   }
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
   const int age = age_on(person.birth, date);
+  if (date < person.birth) {
+    return Status::Refused(person.id + " was not born yet on " + date.iso() + " (born " + person.birth.iso() + ")",
+                           "Check the enrolment date.");
+  }
   if (age < kMinAge || age > kMaxAge) {
     return Status::Refused(person.id + " would be " + std::to_string(age) + " on " + date.iso(),
                            "Persons are enrolled between " + std::to_string(kMinAge) + " and " +
@@ -566,15 +719,15 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   e.to = wf->initial_step()->id;
   e.date = date;
   e.fields = std::move(fields);
-  e.data = Json{{"person", person.id},
-                {"programme", wf->id},
-                {"version", info.version},
-                {"referent", referent},
-                {"entry", Json{{"sex", person.sex}, {"age", age}, {"attrs", person.attrs},
-                               {"fields", e.fields}}}};
+  e.data = Json{{"person", person.id}, {"programme", wf->id}, {"version", info.version}, {"referent", referent}};
+  PARCOURS_ASSIGN_OR_RETURN(Json ctx, impl_->RuleContext(*wf, info.version, nullptr, e, person, person.birth));
+  PARCOURS_RETURN_IF_ERROR(impl_->ApplyRules(wf->enrolment_rules, *wf, ctx, e));
   PathwayState state;
   PARCOURS_RETURN_IF_ERROR(ApplyEvent(state, e, *wf));
-  PARCOURS_RETURN_IF_ERROR(impl_->Commit(std::nullopt, state, e, *wf));
+  // Entry attributes live in the pathway state only, never in the immutable
+  // log, so that they can be erased with the person's data.
+  state.entry = Json{{"sex", person.sex}, {"age", age}, {"attrs", person.attrs}, {"fields", e.fields}};
+  PARCOURS_RETURN_IF_ERROR(impl_->Commit(std::nullopt, state, e, *wf, {}, wf->enrolment_rules.notify));
   return impl_->Done(std::move(e), std::move(state), wf);
 }
 
@@ -600,16 +753,17 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
                            NextMoves(*wf, before.step));
   }
   PARCOURS_ASSIGN_OR_RETURN(Json fields,
-                            ValidateFields(t->fields, req.fields, "transition " + Quoted(t->id)));
+                            ValidateFields(t->fields, req.fields, "transition " + Quoted(t->id), plugins_));
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, before.last_event));
 
   Event e = impl_->NewEvent(before, EventKind::kTransition, t->id, req.actor);
   e.to = t->to;
   e.date = date;
   e.fields = std::move(fields);
+  PARCOURS_RETURN_IF_ERROR(impl_->CheckRules(t->rules, *wf, before, e));
   PathwayState after = before;
   PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-  PARCOURS_RETURN_IF_ERROR(impl_->Commit(before, after, e, *wf));
+  PARCOURS_RETURN_IF_ERROR(impl_->Commit(before, after, e, *wf, {}, t->rules.notify));
   return impl_->Done(std::move(e), std::move(after), wf);
 }
 
@@ -636,15 +790,16 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
                                NextMoves(*wf, before.step));
   }
   PARCOURS_ASSIGN_OR_RETURN(Json fields,
-                            ValidateFields(m->fields, req.fields, "milestone " + Quoted(m->id)));
+                            ValidateFields(m->fields, req.fields, "milestone " + Quoted(m->id), plugins_));
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, before.last_event));
 
   Event e = impl_->NewEvent(before, EventKind::kMilestone, m->id, req.actor);
   e.date = date;
   e.fields = std::move(fields);
+  PARCOURS_RETURN_IF_ERROR(impl_->CheckRules(m->rules, *wf, before, e));
   PathwayState after = before;
   PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-  PARCOURS_RETURN_IF_ERROR(impl_->Commit(before, after, e, *wf));
+  PARCOURS_RETURN_IF_ERROR(impl_->Commit(before, after, e, *wf, {}, m->rules.notify));
   return impl_->Done(std::move(e), std::move(after), wf);
 }
 
@@ -674,6 +829,7 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
   std::vector<Event> replay = events;
   replay.push_back(e);
   PARCOURS_ASSIGN_OR_RETURN(PathwayState after, ReplayPathway(replay, *wf));
+  after.entry = before.entry;
   e.to = after.step;
 
   if (before.exited && !after.exited) {
@@ -726,14 +882,27 @@ Result<PathwayView> Engine::GetPathway(const std::string& id) const {
 }
 
 Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) const {
-  if (!q.programme.empty()) {
-    PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(q.programme));
-    if (!q.step.empty() && !wf->find_step(q.step)) {
-      std::vector<std::string> steps;
-      for (const auto& s : wf->steps) steps.push_back(s.id);
-      return Status::Refused("programme " + Quoted(q.programme) + " has no step " + Quoted(q.step),
-                             "Steps: " + JoinWords(steps) + ".");
+  if (!q.step.empty()) {
+    // The step must exist in the programme asked for, or in some installed one.
+    std::vector<std::string> programmes = {q.programme};
+    if (q.programme.empty()) {
+      programmes.clear();
+      PARCOURS_ASSIGN_OR_RETURN(auto all, ListProgrammes());
+      for (const auto& p : all) programmes.push_back(p.id);
     }
+    std::set<std::string> steps;
+    for (const auto& id : programmes) {
+      PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(id));
+      for (const auto& s : wf->steps) steps.insert(s.id);
+    }
+    if (!steps.count(q.step)) {
+      return Status::Refused(q.programme.empty()
+                                 ? "no installed programme has a step " + Quoted(q.step)
+                                 : "programme " + Quoted(q.programme) + " has no step " + Quoted(q.step),
+                             "Steps: " + JoinWords({steps.begin(), steps.end()}) + ".");
+    }
+  } else if (!q.programme.empty()) {
+    PARCOURS_RETURN_IF_ERROR(GetProgrammeInfo(q.programme).status());
   }
   std::vector<std::string> ids;
   const std::string prefix =

@@ -1,150 +1,36 @@
 #include "report/outcomes.h"
 
 #include <algorithm>
-#include <functional>
-#include <set>
 #include <sstream>
 
-#include "core/keys.h"
-#include "parcours/event.h"
+#include "report/builtin.h"
+#include "report/evaluator.h"
+
+// The outcomes report is the built-in definition `outcomes` (report/definition.cc)
+// evaluated by the generic evaluator; this file turns that result into the
+// OutcomesReport layout its callers and formats have always had.
 
 namespace parcours {
 namespace {
-
-// One indexed event, as the report sees it.
-struct DayEvent {
-  Date date;
-  std::string pathway;
-  std::string action;
-  std::string kind;
-  bool exit = false;
-  Json fields;
-};
-
-// An indicator counted from events dated in the period.
-struct EventIndicator {
-  const char* name;
-  std::function<bool(const DayEvent&)> qualifies;
-};
-
-bool FieldIs(const Json& fields, const char* key, const char* value) {
-  auto it = fields.find(key);
-  return it != fields.end() && it->is_string() && *it == value;
-}
-
-bool IsDurablePlacement(const Json& fields) {
-  if (FieldIs(fields, "contract", "cdi") || FieldIs(fields, "contract", "creation")) return true;
-  auto months = fields.find("months");
-  return months != fields.end() && months->is_number_integer() && months->get<int64_t>() >= 6;
-}
-
-const std::vector<EventIndicator>& EventIndicators() {
-  static const std::vector<EventIndicator> kIndicators = {
-      {"referred", [](const DayEvent& e) { return e.kind == "enroll"; }},
-      {"positioned", [](const DayEvent& e) { return e.action == "position"; }},
-      {"entered_training", [](const DayEvent& e) { return e.action == "start_training"; }},
-      {"certified",
-       [](const DayEvent& e) {
-         return e.action == "training_completed" && FieldIs(e.fields, "certified", "yes");
-       }},
-      {"vae_started", [](const DayEvent& e) { return e.action == "start_vae"; }},
-      {"vae_full",
-       [](const DayEvent& e) { return e.action == "vae_decided" && FieldIs(e.fields, "result", "full"); }},
-      {"vae_partial",
-       [](const DayEvent& e) {
-         return e.action == "vae_decided" && FieldIs(e.fields, "result", "partial");
-       }},
-      {"placed", [](const DayEvent& e) { return e.action == "place"; }},
-      {"durable_employment",
-       [](const DayEvent& e) { return e.action == "place" && IsDurablePlacement(e.fields); }},
-      {"exits", [](const DayEvent& e) { return e.exit; }},
-      {"employed_6m",
-       [](const DayEvent& e) {
-         return e.action == "follow_up" && FieldIs(e.fields, "employed", "yes");
-       }},
-  };
-  return kIndicators;
-}
-
-// What one pathway contributes to the report.
-struct PathwayOutcome {
-  std::set<std::string> hits;          // indicators it counts in
-  std::set<std::string> exit_reasons;  // reasons of its exits in the period
-  bool enrolled_by_end = false;
-  bool exited_by_end = false;
-};
-
-void AddTo(IndicatorSet& set, const PathwayOutcome& o) {
-  for (const auto& h : o.hits) ++set.counts[h];
-  for (const auto& r : o.exit_reasons) ++set.exits_by_reason[r];
-  if (o.enrolled_by_end && !o.exited_by_end) ++set.counts["active_at_end"];
-}
-
-IndicatorSet EmptySet(const std::vector<std::string>& reasons) {
-  IndicatorSet s;
-  for (const auto& name : OutcomeIndicatorNames()) s.counts[name] = 0;
-  for (const auto& r : reasons) s.exits_by_reason[r] = 0;
-  return s;
-}
-
-std::vector<std::string> EnumValuesOf(const FieldSpec* spec) {
-  std::vector<std::string> out;
-  if (spec && spec->type == FieldType::kEnum)
-    for (const auto& v : spec->values) out.push_back(v.id);
-  return out;
-}
-
-const FieldSpec* FindField(const std::vector<FieldSpec>& fields, std::string_view id) {
-  for (const auto& f : fields)
-    if (f.id == id) return &f;
-  return nullptr;
-}
-
-// Exit reasons declared by the workflow: the `reason` enum of transitions into final steps.
-std::vector<std::string> DeclaredExitReasons(const Workflow& wf) {
-  std::vector<std::string> out;
-  for (const auto& t : wf.transitions) {
-    const Step* to = wf.find_step(t.to);
-    if (!to || !to->final) continue;
-    for (const auto& v : EnumValuesOf(FindField(t.fields, "reason")))
-      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
-  }
-  return out;
-}
-
-Result<DayEvent> DecodeDayEntry(std::string_view key, std::string_view value) {
-  // day \0 programme \0 date \0 pathway \0 seq
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= key.size(); ++i) {
-    if (i == key.size() || key[i] == '\0') {
-      parts.push_back(key.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (parts.size() != 5) return Status::Corruption("bad report index key");
-  DayEvent e;
-  auto date = Date::ParseIso(parts[2]);
-  if (!date) return Status::Corruption("bad date in report index");
-  e.date = *date;
-  e.pathway = std::string(parts[3]);
-  try {
-    Json j = Json::parse(value);
-    e.action = j.at("action").get<std::string>();
-    e.kind = j.at("kind").get<std::string>();
-    e.exit = j.at("exit").get<bool>();
-    e.fields = j.at("fields");
-  } catch (const Json::exception& ex) {
-    return Status::Corruption(std::string("report index entry does not decode: ") + ex.what());
-  }
-  return e;
-}
 
 std::string PadRight(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
 std::string PadLeft(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+constexpr const char* kExitsByReason = "exits_by_reason";
+
+IndicatorSet ToIndicatorSet(const ReportFigures& figures) {
+  IndicatorSet set;
+  for (const auto& name : OutcomeIndicatorNames()) {
+    auto it = figures.numbers.find(name);
+    set.counts[name] = it == figures.numbers.end() ? 0 : it->second.value_or(0);
+  }
+  auto reasons = figures.by.find(kExitsByReason);
+  if (reasons != figures.by.end()) set.exits_by_reason = reasons->second;
+  return set;
 }
 
 }  // namespace
@@ -168,65 +54,17 @@ const char* AgeBand(int age) {
 }
 
 Result<OutcomesReport> ComputeOutcomes(const Store& store, const Workflow& wf, Date from, Date to) {
-  // Every indexed event of the programme dated up to the end of the period.
-  std::map<std::string, PathwayOutcome> outcomes;
-  Status decode;
-  const std::string begin = keys::DayPrefix(wf.id);
-  const std::string end = keys::DayPrefix(wf.id) + to.plus_days(1).iso();
-  PARCOURS_RETURN_IF_ERROR(store.ScanRange(
-      Domain::kIndexes, begin, end, [&](std::string_view k, std::string_view v) {
-        auto decoded = DecodeDayEntry(k, v);
-        if (!decoded.ok()) { decode = decoded.status(); return false; }
-        const DayEvent& e = *decoded;
-        PathwayOutcome& o = outcomes[e.pathway];
-        if (e.kind == "enroll") o.enrolled_by_end = true;
-        if (e.exit) o.exited_by_end = true;
-        if (e.date < from) return true;
-        for (const auto& ind : EventIndicators())
-          if (ind.qualifies(e)) o.hits.insert(ind.name);
-        if (e.exit) o.exit_reasons.insert(e.fields.value("reason", "unspecified"));
-        return true;
-      }));
-  PARCOURS_RETURN_IF_ERROR(decode);
-
-  const std::vector<std::string> reasons = DeclaredExitReasons(wf);
+  PARCOURS_ASSIGN_OR_RETURN(auto result, EvaluateReport(store, OutcomesDefinition(), wf, from, to));
   OutcomesReport report;
-  report.programme = wf.id;
+  report.programme = result.programme;
   report.from = from;
   report.to = to;
-  report.totals = EmptySet(reasons);
-  report.exit_reason_order = reasons;
-  report.value_order["sex"] = {"F", "M", "X"};
-  report.value_order["age_band"] = {"under_26", "26_49", "50_plus"};
-  report.value_order["prescriber"] = EnumValuesOf(FindField(wf.enrolment_fields, "prescriber"));
-  for (const auto& [dimension, values] : report.value_order)
-    for (const auto& v : values) report.breakdowns[dimension][v] = EmptySet(reasons);
-
-  for (const auto& [pathway, o] : outcomes) {
-    if (o.hits.empty() && !(o.enrolled_by_end && !o.exited_by_end)) continue;
-    PARCOURS_ASSIGN_OR_RETURN(auto raw, store.Get(Domain::kPathways, pathway));
-    if (!raw) return Status::Corruption("report index names missing pathway " + pathway);
-    Json state;
-    try {
-      state = Json::parse(*raw);
-    } catch (const Json::exception& ex) {
-      return Status::Corruption("pathway " + pathway + " does not decode: " + ex.what());
-    }
-    const Json entry = state.value("entry", Json::object());
-    const std::string sex = entry.value("sex", "X");
-    const std::string band = AgeBand(entry.value("age", 0));
-    const std::string prescriber =
-        entry.value("fields", Json::object()).value("prescriber", "unspecified");
-
-    auto add = [&](IndicatorSet& set) {
-      if (set.counts.empty()) set = EmptySet(reasons);
-      AddTo(set, o);
-    };
-    add(report.totals);
-    add(report.breakdowns["sex"][sex]);
-    add(report.breakdowns["age_band"][band]);
-    add(report.breakdowns["prescriber"][prescriber]);
-  }
+  report.totals = ToIndicatorSet(result.totals);
+  for (const auto& [dimension, groups] : result.breakdowns)
+    for (const auto& [value, figures] : groups) report.breakdowns[dimension][value] = ToIndicatorSet(figures);
+  report.value_order = result.dimension_values;
+  for (const auto& ind : result.indicators)
+    if (ind.id == kExitsByReason) report.exit_reason_order = ind.listed_values;
   return report;
 }
 

@@ -1,4 +1,4 @@
-// Computing the outcomes report from the store's report index.
+// The outcomes report: the built-in definition `outcomes`, in its historical layout.
 #pragma once
 
 #include "parcours/report.h"

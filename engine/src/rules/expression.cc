@@ -7,7 +7,7 @@
 // recursion is bounded by kMaxConditionDepth and `and`/`or`/`+`/`-` chains are
 // n-ary nodes, so the tree's height (and the evaluator's recursion) stays
 // bounded too.
-#include "rules/expression.h"
+#include "parcours/expression.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,8 @@
 // Workflow definitions: field specs, value parsing, lookups and canonical JSON.
 #include "parcours/workflow.h"
 
+#include "parcours/plugins.h"
+
 #include <algorithm>
 #include <charconv>
 #include <string_view>
@@ -146,7 +148,7 @@ Json FieldToJson(const FieldSpec& field) {
   Json out = {
       {"id", field.id},
       {"label", field.label},
-      {"type", FieldTypeName(field.type)},
+      {"type", field.type == FieldType::kPlugin ? field.plugin_type : FieldTypeName(field.type)},
       {"required", field.required},
   };
   if (field.required_when) {
@@ -168,9 +170,37 @@ Json FieldToJson(const FieldSpec& field) {
       break;
     }
     case FieldType::kDate:
-    case FieldType::kYesNo: break;
+    case FieldType::kYesNo:
+    case FieldType::kPlugin: break;
   }
   return out;
+}
+
+// Adds `rules` to `owner` (a transition, milestone or enrolment), only when
+// there are any, so that workflows without rules keep their canonical form.
+void AddRulesJson(Json& owner, const ActionRules& rules) {
+  if (rules.empty()) return;
+  Json guards = Json::array(), derive = Json::array();
+  for (const auto& g : rules.guards) {
+    if (g.when) guards.push_back({{"when", g.when->source()}, {"message", g.message}});
+    else guards.push_back({{"plugin", g.plugin}});
+  }
+  for (const auto& d : rules.derive) {
+    if (!d.plugin.empty()) {
+      derive.push_back({{"plugin", d.plugin}});
+      continue;
+    }
+    Json list = Json::array();
+    for (const auto& r : d.rules) {
+      Json rule = {{"value", r.value}};
+      if (r.when) rule["when"] = r.when->source();
+      list.push_back(std::move(rule));
+    }
+    derive.push_back({{"field", d.field}, {"rules", std::move(list)}});
+  }
+  if (!guards.empty()) owner["guards"] = std::move(guards);
+  if (!derive.empty()) owner["derive"] = std::move(derive);
+  if (!rules.notify.empty()) owner["notify"] = rules.notify;
 }
 
 Json FieldsToJson(const std::vector<FieldSpec>& fields) {
@@ -203,6 +233,7 @@ const char* FieldTypeName(FieldType type) {
     case FieldType::kDate: return "date";
     case FieldType::kYesNo: return "yesno";
     case FieldType::kEnum: return "enum";
+    case FieldType::kPlugin: return "plugin";
   }
   return "text";
 }
@@ -240,12 +271,27 @@ std::string FieldSpec::describe_allowed() const {
       for (const auto& value : values) ids.push_back(value.id);
       return "one of " + JoinComma(ids);
     }
+    case FieldType::kPlugin:
+      return plugin_allowed.empty() ? "a valid " + plugin_type : plugin_allowed;
   }
   return {};
 }
 
-Result<Json> FieldSpec::parse_value(std::string_view raw) const {
+Result<Json> FieldSpec::parse_value(std::string_view raw, const PluginRegistry* plugins) const {
   const std::string prefix = "field " + Quote(id) + ": ";
+  if (type == FieldType::kPlugin) {
+    if (!plugins) {
+      return Status::Refused(prefix + "type " + plugin_type + " needs plugin " +
+                                 plugin_type.substr(0, plugin_type.find('.')) + ", which is not loaded",
+                             "Nothing was written. See `parcours plugins list`.");
+    }
+    auto value = plugins->ParseField(plugin_type, std::string(raw));
+    if (value.ok()) return value;
+    if (value.status().allowed().empty() || value.status().allowed().rfind("Nothing was written", 0) == 0)
+      return value.status();
+    return Status::Refused(prefix + QuoteValue(raw) + " is not valid: " + value.status().message() +
+                           "; expected " + value.status().allowed());
+  }
   auto invalid = [&] {
     return Status::Refused(prefix + QuoteValue(raw) + " is not valid; expected " +
                            describe_allowed());
@@ -291,6 +337,7 @@ Result<Json> FieldSpec::parse_value(std::string_view raw) const {
       }
       return Json(std::string(text));
     }
+    case FieldType::kPlugin: break;  // handled above
   }
   return Status::Internal(prefix + "unknown field type");
 }
@@ -349,24 +396,30 @@ Json Workflow::to_json() const {
   }
   Json transitions_json = Json::array();
   for (const auto& transition : transitions) {
-    transitions_json.push_back({{"id", transition.id},
-                                {"label", transition.label},
-                                {"from", transition.from},
-                                {"to", transition.to},
-                                {"fields", FieldsToJson(transition.fields)}});
+    Json t = {{"id", transition.id},
+              {"label", transition.label},
+              {"from", transition.from},
+              {"to", transition.to},
+              {"fields", FieldsToJson(transition.fields)}};
+    AddRulesJson(t, transition.rules);
+    transitions_json.push_back(std::move(t));
   }
   Json milestones_json = Json::array();
   for (const auto& milestone : milestones) {
-    milestones_json.push_back({{"id", milestone.id},
-                               {"label", milestone.label},
-                               {"in", milestone.steps},
-                               {"fields", FieldsToJson(milestone.fields)}});
+    Json m = {{"id", milestone.id},
+              {"label", milestone.label},
+              {"in", milestone.steps},
+              {"fields", FieldsToJson(milestone.fields)}};
+    AddRulesJson(m, milestone.rules);
+    milestones_json.push_back(std::move(m));
   }
+  Json enrolment = {{"fields", FieldsToJson(enrolment_fields)}};
+  AddRulesJson(enrolment, enrolment_rules);
   return {
       {"programme", id},
       {"label", label},
       {"steps", std::move(steps_json)},
-      {"enrolment", {{"fields", FieldsToJson(enrolment_fields)}}},
+      {"enrolment", std::move(enrolment)},
       {"transitions", std::move(transitions_json)},
       {"milestones", std::move(milestones_json)},
   };
@@ -375,8 +428,16 @@ Json Workflow::to_json() const {
 // ---------------------------------------------------------------------------
 // ValidateFields
 
+const std::vector<std::string>& ReservedContextNames() {
+  static const std::vector<std::string> kNames = {
+      "programme", "version", "pathway", "action",     "kind",       "from",   "to",
+      "step",      "date",    "today",   "enrolled",   "step_since", "last_event",
+      "referent",  "actor",   "fields",  "entry",      "person",     "history", "exit"};
+  return kNames;
+}
+
 Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields& raw,
-                            std::string_view context) {
+                            std::string_view context, const PluginRegistry* plugins) {
   // 1. Every field given is known.
   for (const auto& [field_id, value] : raw) {
     if (FindById(specs, field_id) != nullptr) continue;
@@ -392,7 +453,7 @@ Result<Json> ValidateFields(const std::vector<FieldSpec>& specs, const RawFields
   for (const auto& spec : specs) {
     const auto it = raw.find(spec.id);
     if (it == raw.end()) continue;
-    PARCOURS_ASSIGN_OR_RETURN(Json value, spec.parse_value(it->second));
+    PARCOURS_ASSIGN_OR_RETURN(Json value, spec.parse_value(it->second, plugins));
     stored[spec.id] = std::move(value);
   }
 

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "parcours/plugins.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -29,9 +31,15 @@ using KeyList = std::initializer_list<std::string_view>;
 constexpr std::string_view kAny = "any";
 const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions", "milestones"};
 const KeyList kStepKeys = {"id", "label", "initial", "final"};
-const KeyList kEnrolmentKeys = {"fields"};
-const KeyList kTransitionKeys = {"id", "label", "from", "to", "fields"};
-const KeyList kMilestoneKeys = {"id", "label", "in", "fields"};
+const KeyList kEnrolmentKeys = {"fields", "guards", "derive", "notify"};
+const KeyList kTransitionKeys = {"id", "label", "from", "to", "fields", "guards", "derive", "notify"};
+const KeyList kMilestoneKeys = {"id", "label", "in", "fields", "guards", "derive", "notify"};
+const KeyList kConditionGuardKeys = {"when", "message"};
+const KeyList kPluginRefKeys = {"plugin"};
+const KeyList kDeriveKeys = {"field", "rules"};
+const KeyList kDeriveRuleKeys = {"when", "value"};
+// Rule-context variables that take any path below them.
+const KeyList kOpenContextNames = {"fields", "entry", "person", "history"};
 const KeyList kFieldKeys = {"id",  "label", "type",       "required", "required_when",
                             "min", "max",   "max_length", "values"};
 const KeyList kEnumValueKeys = {"id", "label"};
@@ -194,7 +202,8 @@ struct ActionDeclaration {
 // its part of the document and returns what it could make of it.
 class WorkflowReader {
  public:
-  explicit WorkflowReader(Problems& problems) : problems_(problems) {}
+  WorkflowReader(Problems& problems, const PluginRegistry* plugins, bool check_plugins)
+      : problems_(problems), plugins_(plugins), check_plugins_(check_plugins) {}
 
   Workflow Read(const YAML::Node& root) {
     Workflow workflow;
@@ -216,6 +225,9 @@ class WorkflowReader {
     }
     if (const auto enrolment = Find(root, "enrolment")) {
       workflow.enrolment_fields = ReadEnrolment(*enrolment);
+      if (enrolment->IsMap()) {
+        workflow.enrolment_rules = ReadRules(*enrolment, "enrolment", workflow.enrolment_fields);
+      }
     }
     if (const auto transitions = Find(root, "transitions")) {
       ReadTransitions(*transitions, workflow);
@@ -498,6 +510,7 @@ class WorkflowReader {
       if (const auto fields = Find(item, "fields")) {
         transition.fields = ReadFields(*fields, where);
       }
+      transition.rules = ReadRules(item, where, transition.fields);
       if (!transition.id.empty() && ClaimActionId(transition.id, item, "transition")) {
         workflow.transitions.push_back(std::move(transition));
       }
@@ -556,9 +569,185 @@ class WorkflowReader {
       if (const auto fields = Find(item, "fields")) {
         milestone.fields = ReadFields(*fields, where);
       }
+      milestone.rules = ReadRules(item, where, milestone.fields);
       if (!milestone.id.empty() && ClaimActionId(milestone.id, item, "milestone")) {
         workflow.milestones.push_back(std::move(milestone));
       }
+    }
+  }
+
+  // ---- Rules: guards, derive, notify ---------------------------------------
+
+  static bool IsReservedName(std::string_view name) {
+    const auto& names = ReservedContextNames();
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+
+  // ": no loaded plugin provides it" with what is loaded, for a missing reference.
+  std::string MissingPlugin(const std::string& name) const {
+    const std::string plugin = name.substr(0, name.find('.'));
+    if (plugins_ && plugins_->Find(plugin)) return " is not provided by plugin " + Quote(plugin);
+    return ": plugin " + Quote(plugin) + " is not loaded (see `parcours plugins list`)";
+  }
+
+  // A plugin reference `<plugin>.<hook>` under `plugin`, checked with `has`.
+  std::string ReadPluginRef(const YAML::Node& node, const std::string& where, const char* kind,
+                            bool (PluginRegistry::*has)(const std::string&) const) {
+    const auto text = ScalarText(node, "plugin", where);
+    if (!text) return {};
+    const auto dot = text->find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == text->size()) {
+      problems_.Add(node, where + ": " + kind + " " + Quote(*text) +
+                              " must be written <plugin>.<name>, e.g. iae.classify_exit");
+      return {};
+    }
+    if (check_plugins_ && !(plugins_ && (plugins_->*has)(*text))) {
+      problems_.Add(node, where + ": " + kind + " " + Quote(*text) + MissingPlugin(*text));
+    }
+    return *text;
+  }
+
+  // Parses a condition and checks that every variable it uses exists here.
+  std::optional<rules::Expression> ReadCondition(const YAML::Node& node, const std::string& where,
+                                                 const std::set<std::string>& variables, bool open) {
+    const auto text = ScalarText(node, "when", where);
+    if (!text) return std::nullopt;
+    auto parsed = rules::Expression::Parse(*text);
+    if (!parsed.ok()) {
+      problems_.Add(node, where + ": " + parsed.status().message());
+      return std::nullopt;
+    }
+    if (!open) {
+      for (const auto& path : parsed->Identifiers()) {
+        const std::string head = path.substr(0, path.find('.'));
+        if (variables.count(head) || IsOneOf(head, kOpenContextNames)) continue;
+        std::vector<std::string> names(variables.begin(), variables.end());
+        problems_.Add(node, where + ": condition " + Quote(*text) + " uses unknown variable " +
+                                Quote(head) + DidYouMean(head, names) +
+                                "; variables here: the fields (" + JoinComma(FieldNames(variables)) +
+                                ") and the rule context (docs/workflow-format.md)");
+      }
+    }
+    return std::move(*parsed);
+  }
+
+  static std::vector<std::string> FieldNames(const std::set<std::string>& variables) {
+    std::vector<std::string> out;
+    for (const auto& v : variables)
+      if (!IsReservedName(v)) out.push_back(v);
+    return out;
+  }
+
+  // A derived value: a scalar, stored as an integer when it is one, else text.
+  static Json DerivedValue(const YAML::Node& node) {
+    const std::string& text = node.Scalar();
+    int64_t number = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
+    return text;
+  }
+
+  // The guards, derive and notify of an enrolment, transition or milestone.
+  ActionRules ReadRules(const YAML::Node& item, const std::string& where,
+                        const std::vector<FieldSpec>& fields) {
+    ActionRules rules;
+    std::set<std::string> variables(ReservedContextNames().begin(), ReservedContextNames().end());
+    for (const auto& f : fields) variables.insert(f.id);
+    bool open = false;  // after a plugin derivation, any field name may exist
+
+    if (const auto guards = Find(item, "guards"); guards && ExpectList(*guards, "guards", where)) {
+      for (std::size_t i = 0; i < guards->size(); ++i) {
+        const YAML::Node g = (*guards)[i];
+        const std::string at = where + " guard #" + std::to_string(i + 1);
+        Guard guard;
+        guard.line = LineOf(g);
+        if (g.IsMap() && Find(g, "plugin")) {
+          CheckKeys(g, kPluginRefKeys, at);
+          guard.plugin = ReadPluginRef(*Find(g, "plugin"), at, "guard", &PluginRegistry::HasGuard);
+        } else if (g.IsMap() && Find(g, "when")) {
+          CheckKeys(g, kConditionGuardKeys, at);
+          guard.when = ReadCondition(*Find(g, "when"), at, variables, open);
+          const auto message = Find(g, "message");
+          const auto text = message ? ScalarText(*message, "message", at) : std::nullopt;
+          if (!text || text->empty()) {
+            problems_.Add(g, at + ": a condition guard needs a \"message\" shown to the counsellor "
+                                  "when it refuses");
+          } else {
+            guard.message = *text;
+          }
+        } else {
+          problems_.Add(g, at + ": must be a map with when and message, or with plugin");
+          continue;
+        }
+        rules.guards.push_back(std::move(guard));
+      }
+    }
+
+    if (const auto derive = Find(item, "derive"); derive && ExpectList(*derive, "derive", where)) {
+      for (std::size_t i = 0; i < derive->size(); ++i) {
+        const YAML::Node d = (*derive)[i];
+        const std::string at = where + " derive #" + std::to_string(i + 1);
+        Derivation derivation;
+        derivation.line = LineOf(d);
+        if (d.IsMap() && Find(d, "plugin")) {
+          CheckKeys(d, kPluginRefKeys, at);
+          derivation.plugin =
+              ReadPluginRef(*Find(d, "plugin"), at, "action", &PluginRegistry::HasBeforeCommit);
+          open = true;
+        } else if (d.IsMap() && Find(d, "field")) {
+          CheckKeys(d, kDeriveKeys, at);
+          derivation.field = ReadId(d, "field", at);
+          if (!derivation.field.empty() && variables.count(derivation.field)) {
+            problems_.Add(d, at + ": field " + Quote(derivation.field) +
+                                 " already exists here (a declared field, an earlier derived field, "
+                                 "or a rule-context name)");
+          }
+          ReadDeriveRules(d, at, variables, open, derivation);
+          if (!derivation.field.empty()) variables.insert(derivation.field);
+        } else {
+          problems_.Add(d, at + ": must be a map with field and rules, or with plugin");
+          continue;
+        }
+        rules.derive.push_back(std::move(derivation));
+      }
+    }
+
+    if (const auto notify = Find(item, "notify"); notify && ExpectList(*notify, "notify", where)) {
+      for (std::size_t i = 0; i < notify->size(); ++i) {
+        const std::string at = where + " notify #" + std::to_string(i + 1);
+        auto name = ReadPluginRef((*notify)[i], at, "action", &PluginRegistry::HasAfterCommit);
+        if (!name.empty()) rules.notify.push_back(std::move(name));
+      }
+    }
+    return rules;
+  }
+
+  void ReadDeriveRules(const YAML::Node& d, const std::string& at, const std::set<std::string>& variables,
+                       bool open, Derivation& derivation) {
+    const auto list = Find(d, "rules");
+    if (!list) {
+      problems_.Add(d, at + ": missing \"rules\" (a list of when/value)");
+      return;
+    }
+    if (!ExpectList(*list, "rules", at)) return;
+    if (list->size() == 0) problems_.Add(*list, at + ": \"rules\" is empty");
+    for (std::size_t r = 0; r < list->size(); ++r) {
+      const YAML::Node rule = (*list)[r];
+      const std::string rat = at + " rule #" + std::to_string(r + 1);
+      if (!rule.IsMap()) {
+        problems_.Add(rule, rat + ": must be a map with when and value");
+        continue;
+      }
+      CheckKeys(rule, kDeriveRuleKeys, rat);
+      DeriveRule out;
+      if (const auto when = Find(rule, "when")) out.when = ReadCondition(*when, rat, variables, open);
+      const auto value = Find(rule, "value");
+      if (!value || !value->IsScalar()) {
+        problems_.Add(rule, rat + ": missing \"value\" (a text or a whole number)");
+        continue;
+      }
+      out.value = DerivedValue(*value);
+      derivation.rules.push_back(std::move(out));
     }
   }
 
@@ -585,6 +774,12 @@ class WorkflowReader {
       }
       FieldSpec field = ReadField(item, where);
       if (field.id.empty()) continue;
+      if (IsReservedName(field.id)) {
+        problems_.Add(item, where + ": the id " + Quote(field.id) +
+                                " is reserved by the rule context (reserved: " +
+                                JoinComma(ReservedContextNames()) + ")");
+        continue;
+      }
       const auto [it, inserted] = first_line.emplace(field.id, field.line);
       if (!inserted) {
         problems_.Add(item, owner + ": duplicate field id " + Quote(field.id) +
@@ -615,7 +810,14 @@ class WorkflowReader {
     if (const auto type_node = Find(item, "type")) {
       if (const auto name = ScalarText(*type_node, "type", where)) {
         type = ParseFieldType(*name);
-        if (!type) {
+        if (!type && name->find('.') != std::string::npos) {
+          type = FieldType::kPlugin;
+          field.plugin_type = *name;
+          if (plugins_) field.plugin_allowed = plugins_->FieldTypeAllowed(*name);
+          if (check_plugins_ && !(plugins_ && plugins_->HasFieldType(*name))) {
+            problems_.Add(*type_node, where + ": field type " + Quote(*name) + MissingPlugin(*name));
+          }
+        } else if (!type) {
           problems_.Add(*type_node, where + ": unknown type " + Quote(*name) +
                                         DidYouMean(*name, kTypeNames) +
                                         "; allowed types: " + JoinComma(kTypeNames));
@@ -858,6 +1060,8 @@ class WorkflowReader {
   }
 
   Problems& problems_;
+  const PluginRegistry* plugins_;
+  bool check_plugins_;
   std::map<std::string, ActionDeclaration> action_ids_;
   bool unknown_step_named_ = false;  // some from/to named a step that does not exist
 };
@@ -870,7 +1074,8 @@ std::string WorkflowProblem::ToString() const {
   return out + ": " + message;
 }
 
-WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file) {
+WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
+                              const PluginRegistry* plugins, bool check_plugins) {
   Problems problems{std::string(file)};
   WorkflowLoad load;
   if (const auto bad = FirstInvalidUtf8(text)) {
@@ -891,7 +1096,7 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file) {
     if (documents.empty() || root.IsNull()) {
       problems.Add(1, "the file is empty; a workflow needs at least programme and steps");
     } else {
-      Workflow workflow = WorkflowReader(problems).Read(root);
+      Workflow workflow = WorkflowReader(problems, plugins, check_plugins).Read(root);
       if (problems.empty()) load.workflow = std::move(workflow);
     }
   } catch (const YAML::Exception& e) {
@@ -905,7 +1110,7 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file) {
   return load;
 }
 
-WorkflowLoad LoadWorkflowFile(const std::string& path) {
+WorkflowLoad LoadWorkflowFile(const std::string& path, const PluginRegistry* plugins) {
   WorkflowLoad load;
   try {
     std::error_code ec;
@@ -925,7 +1130,7 @@ WorkflowLoad LoadWorkflowFile(const std::string& path) {
       load.problems.push_back({path, 0, "cannot read the file"});
       return load;
     }
-    return LoadWorkflowText(text.str(), path);
+    return LoadWorkflowText(text.str(), path, plugins);
   } catch (const std::exception& e) {
     load.problems.push_back({path, 0, std::string("cannot read: ") + e.what()});
     return load;

@@ -15,14 +15,14 @@
 // Every hook is wrapped here, inside the plugin: a C++ exception becomes a
 // PARCOURS_FAILED result with its message, and a thrown sdk::Refusal becomes
 // PARCOURS_REFUSED, so nothing ever unwinds across the library boundary.
-// Static initialisers stay trivial: the Plugin object is built on first
-// init() call. The guide is docs/plugins.md.
+// Static initialisers stay trivial: Plugin objects are built by init(). The guide is docs/plugins.md.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -273,23 +273,25 @@ class Plugin {
 
 namespace detail {
 
-// The body of a plugin's init(): builds the Plugin in `storage` once, via
-// `init_fn`. `storage` belongs to the plugin's own translation unit (see
-// PARCOURS_PLUGIN), so that no state is shared between plugin libraries.
+// The body of a plugin's init(): builds a new Plugin in `instances` via
+// `init_fn`. Each host that loads the library (a process may hold several)
+// gets its own instance, bound to its own services; instances live as long as
+// the library, which is never unloaded. `instances` belongs to the plugin's
+// own translation unit (see PARCOURS_PLUGIN), so no state is shared between
+// plugin libraries.
 template <typename InitFn>
 int InitPlugin(const char* name, const ParcoursHost* host, const ParcoursPlugin** out, ParcoursSink* error,
-               std::optional<Plugin>& storage, InitFn init_fn) noexcept {
+               std::deque<Plugin>& instances, std::mutex& mu, InitFn init_fn) noexcept {
   return Guarded(error, [&] {
-    if (!storage) {
-      storage.emplace(Host(host, name));
-      try {
-        init_fn(*storage);
-      } catch (...) {
-        storage.reset();
-        throw;
-      }
+    std::lock_guard lock(mu);
+    instances.emplace_back(Host(host, name));
+    try {
+      init_fn(instances.back());
+    } catch (...) {
+      instances.pop_back();
+      throw;
     }
-    *out = storage->Finish();
+    *out = instances.back().Finish();
     return static_cast<int>(PARCOURS_OK);
   });
 }
@@ -301,12 +303,10 @@ int InitPlugin(const char* name, const ParcoursHost* host, const ParcoursPlugin*
 // init function `void INIT(parcours::sdk::Plugin&)`. Use once per library.
 #define PARCOURS_PLUGIN(NAME, VERSION, DESCRIPTION, INIT)                                              \
   namespace {                                                                                          \
-  std::optional<::parcours::sdk::Plugin>& parcours_plugin_storage_() {                                 \
-    static std::optional<::parcours::sdk::Plugin> plugin;                                              \
-    return plugin;                                                                                     \
-  }                                                                                                    \
   int parcours_plugin_init_(const ParcoursHost* host, const ParcoursPlugin** out, ParcoursSink* error) { \
-    return ::parcours::sdk::detail::InitPlugin(NAME, host, out, error, parcours_plugin_storage_(), INIT); \
+    static std::deque<::parcours::sdk::Plugin> instances;                                              \
+    static std::mutex mu;                                                                              \
+    return ::parcours::sdk::detail::InitPlugin(NAME, host, out, error, instances, mu, INIT);           \
   }                                                                                                    \
   const ParcoursPluginDescriptor* parcours_plugin_entry_impl_() {                                      \
     static const ParcoursPluginDescriptor descriptor = {PARCOURS_ABI_MAJOR, PARCOURS_ABI_MINOR, NAME,   \

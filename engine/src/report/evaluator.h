@@ -1,0 +1,25 @@
+// Evaluating a report definition over the store's report index.
+#pragma once
+
+#include "parcours/report.h"
+#include "parcours/status.h"
+#include "parcours/store.h"
+#include "parcours/workflow.h"
+
+namespace parcours {
+
+// Evaluates `definition` for programme `workflow.id` over [from, to]
+// (inclusive), and over the previous period too when the definition asks.
+// `workflow` (the latest version) supplies the values always shown (enums of
+// fields, prescribers). One scan of the programme's `day` index up to `to`;
+// each pathway's state is read at most once.
+// Errors: Refused when a condition fails on an event (naming the report, the
+// indicator, the pathway and the date); Corruption when stored data does not
+// decode.
+Result<ReportResult> EvaluateReport(const Store& store, const ReportDefinition& definition,
+                                    const Workflow& workflow, Date from, Date to);
+
+// The period of the same length as [from, to] that ends the day before `from`.
+std::pair<Date, Date> PreviousPeriod(Date from, Date to);
+
+}  // namespace parcours
