@@ -1,0 +1,214 @@
+// The command line as a whole: usage errors (exit 2), --help, --json errors on
+// stderr, unknown ids (exit 4), a locked or damaged store (exit 5), the actor.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "e2e_fixture.cc"
+#include "parcours/store.h"
+
+namespace parcours::e2e {
+namespace {
+
+using CliTest = InsertionTest;
+
+// ---- usage -----------------------------------------------------------------------
+
+TEST_F(CliTest, UnknownCommandIsAUsageErrorNamingIt) {
+  Refused(2, {"frobnicate"}, {"unknown command \"frobnicate\"", "Commands: init, programme, person, enroll"});
+}
+
+TEST_F(CliTest, NoCommandIsAUsageError) {
+  Refused(2, {}, {"subcommand is required", "parcours --help"});
+  Refused(2, {"person"}, {"subcommand is required"});
+  Refused(2, {"programme"}, {"subcommand is required"});
+}
+
+TEST_F(CliTest, MissingArgumentIsAUsageError) {
+  Refused(2, {"advance", "W-22222"}, {"TRANSITION is required", "parcours COMMAND --help"});
+  Refused(2, {"record", "W-22222"}, {"MILESTONE is required"});
+  Refused(2, {"show"}, {"PATHWAY is required"});
+  Refused(2, {"programme", "install"}, {"FILE is required"});
+  Refused(2, {"person", "find"}, {"TEXT is required"});
+}
+
+TEST_F(CliTest, FieldWithoutEqualsIsAUsageError) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  Refused(2, {"advance", w, "exit", "--field", "reason"},
+          {"--field \"reason\" is not KEY=VALUE", "--field KEY=VALUE"});
+  Refused(2, {"record", w, "interview", "--field", "=phone"}, {"--field \"=phone\" is not KEY=VALUE"});
+  Refused(2, {"advance", w, "exit", "--field", "reason=moved", "--field", "reason=other"},
+          {"--field reason is given twice", "each key once"});
+}
+
+TEST_F(CliTest, UnknownOptionIsAUsageError) {
+  Refused(2, {"caseload", "--colour"}, {"--colour"});
+}
+
+TEST_F(CliTest, BadLogLevelIsAUsageError) {
+  Refused(2, {"--log-level", "loud", "caseload"}, {"loud", "trace, debug, info, warn, error or off"});
+}
+
+TEST_F(CliTest, BadPARCOURS_TODAYIsAUsageError) {
+  Refused(2, {"caseload"}, {"PARCOURS_TODAY=21/11/2026 is not a date", "YYYY-MM-DD"},
+          {{"PARCOURS_TODAY", "21/11/2026"}});
+}
+
+TEST_F(CliTest, UsageErrorInJsonModeIsAJsonObjectOnStderr) {
+  const CliResult r = Run({"--json", "advance", "W-22222"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  const Json err = Json::parse(r.err);
+  EXPECT_EQ(err["error"]["code"], "usage");
+  EXPECT_EQ(err["error"]["exit"], 2);
+  EXPECT_TRUE(Contains(err["error"]["message"].get<std::string>(), "TRANSITION is required"));
+}
+
+// ---- help ------------------------------------------------------------------------
+
+TEST(CliHelpTest, HelpExitsZeroAndListsTheCommands) {
+  const CliResult r = RunCli({"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string cmd : {"init", "programme", "person", "enroll", "advance", "record", "void", "assign",
+                                "show", "history", "caseload", "report"}) {
+    EXPECT_TRUE(Contains(r.out, cmd)) << cmd;
+  }
+  EXPECT_TRUE(Contains(r.out, "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable"));
+}
+
+TEST(CliHelpTest, EveryCommandHasHelpWithAnExample) {
+  const std::vector<Args> commands = {
+      {"init"},           {"programme", "install"}, {"programme", "list"}, {"programme", "show"},
+      {"person", "add"},  {"person", "show"},       {"person", "find"},    {"enroll"},
+      {"advance"},        {"record"},               {"void"},              {"assign"},
+      {"show"},           {"history"},              {"caseload"},          {"report", "outcomes"}};
+  for (Args args : commands) {
+    args.push_back("--help");
+    const CliResult r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
+    EXPECT_TRUE(Contains(r.out, "Example: parcours")) << Describe(args, r);
+    EXPECT_EQ(r.err, "") << Describe(args, r);
+  }
+}
+
+TEST(CliHelpTest, VersionExitsZero) {
+  const CliResult r = RunCli({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(Contains(r.out, "parcours "));
+}
+
+// ---- --json errors ---------------------------------------------------------------
+
+TEST_F(CliTest, RefusalInJsonModeIsOneErrorObjectOnStderr) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  const Json err = RefusedJson(3, {"advance", w, "start_vae", "--field", "certification=DEAES"},
+                               {"\"start_vae\" is not possible from Orientation (referral)", "position, exit"});
+  EXPECT_EQ(err.value("code", ""), "refused");
+  EXPECT_TRUE(Contains(err.value("message", ""), "start_vae"));
+  EXPECT_TRUE(Contains(err.value("allowed", ""), "From here you can: position, exit"));
+}
+
+TEST_F(CliTest, NotFoundInJsonMode) {
+  const Json err = RefusedJson(4, {"show", "W-22222"}, {"no pathway W-22222"});
+  EXPECT_EQ(err.value("code", ""), "not found");
+}
+
+TEST_F(CliTest, ErrorJsonIsASingleLine) {
+  const CliResult r = Run({"--json", "show", "W-22222"});
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+}
+
+// ---- unknown ids -----------------------------------------------------------------
+
+TEST_F(CliTest, EveryCommandOnAnUnknownIdExits4) {
+  // Each command, and the id its error must name.
+  const std::vector<std::pair<Args, std::string>> commands = {
+      {{"show", "W-22222"}, "W-22222"},
+      {{"history", "W-22222"}, "W-22222"},
+      {{"advance", "W-22222", "position"}, "W-22222"},
+      {{"record", "W-22222", "interview", "--field", "mode=phone"}, "W-22222"},
+      {{"void", "W-22222", "--reason", "mistake"}, "W-22222"},
+      {{"assign", "W-22222", "karim.petit"}, "W-22222"},
+      {{"person", "show", "P-22222"}, "P-22222"},
+      {{"enroll", "P-22222", "insertion", "--field", "prescriber=ccas"}, "P-22222"},
+      {{"programme", "show", "nope"}, "\"nope\""},
+      {{"caseload", "--programme", "nope"}, "\"nope\""},
+      {{"report", "outcomes", "--programme", "nope", "--from", "2026-01-01", "--to", "2026-01-31"}, "\"nope\""},
+  };
+  for (const auto& [args, id] : commands) Refused(4, args, {id});
+}
+
+// ---- the store unavailable -------------------------------------------------------
+
+TEST_F(CliTest, WriteWhileAnotherProcessHoldsTheStoreExits5) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  {
+    auto held = Store::Open(store(), StoreOptions{});
+    ASSERT_TRUE(held.ok()) << held.status().message();
+    for (const Args& args : std::vector<Args>{
+             {"person", "add", "--name", "Karim Benali", "--birth", "1999-09-14", "--sex", "M"},
+             {"advance", w, "position"},
+             {"programme", "install", SourcePath("workflows/insertion.yaml")},
+             {"init"}}) {
+      Refused(5, args, {"in use by another parcours process", "try again"});
+    }
+    // Reads do not wait for the writer.
+    const CliResult read = Run({"--json", "show", w});
+    EXPECT_EQ(read.exit_code, 0) << read.err;
+    const CliResult caseload = Run({"caseload"});
+    EXPECT_EQ(caseload.exit_code, 0) << caseload.err;
+  }
+  // Released: writes work again.
+  EXPECT_EQ(Advance(w, "position", kToday), "positioning");
+}
+
+TEST_F(CliTest, LockedStoreInJsonMode) {
+  auto held = Store::Open(store(), StoreOptions{});
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  const Json err = RefusedJson(5, {"person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"},
+                               {"in use by another parcours process"});
+  EXPECT_EQ(err.value("exit", 0), 5);
+}
+
+// The contract: 5 for a store that is unreadable.
+TEST_F(StoreTest, DamagedStoreIsUnavailable) {
+  InitStore();
+  WriteFile(store() + "/CURRENT", "garbage\n");
+  const CliResult r = Run({"caseload"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, store()));
+}
+
+// ---- plain text when piped -------------------------------------------------------
+
+TEST_F(CliTest, NoColourCodesWhenPiped) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  for (const Args& args : std::vector<Args>{{"caseload"},
+                                            {"show", w},
+                                            {"history", w},
+                                            {"advance", w, "start_vae"},
+                                            {"report", "outcomes", "--programme", "insertion", "--from",
+                                             "2026-01-01", "--to", "2026-12-31"}}) {
+    const CliResult r = Run(args);
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << Describe(args, r);
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << Describe(args, r);
+  }
+}
+
+// ---- the actor -------------------------------------------------------------------
+
+TEST_F(CliTest, ActorDefaultsToTheOsUser) {
+  const passwd* pw = getpwuid(geteuid());
+  ASSERT_NE(pw, nullptr);
+  const CliResult r = RunCli({"--json", "--data", store(), "person", "add", "--name", "Awa Diallo", "--birth",
+                              "1991-04-02", "--sex", "F"},
+                             {{"PARCOURS_TODAY", kToday}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json person = Ok({"person", "show", r.json().value("id", "")});
+  EXPECT_EQ(person.value("created_by", ""), pw->pw_name);
+}
+
+}  // namespace
+}  // namespace parcours::e2e
