@@ -1,4 +1,5 @@
 // parcours programme install|list|show: workflow definitions.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +22,10 @@ std::string FieldsHuman(const std::vector<FieldSpec>& fields) {
 
 // The text of FILE, or of the plugin workflow named FILE ("sap.cellule").
 Result<std::string> WorkflowText(const Context& ctx, const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return Status::NotFound(file + " is a directory, not a workflow file", "Give the path of a workflow YAML file.");
+  }
   std::ifstream in(file, std::ios::binary);
   if (in) {
     std::stringstream text;

@@ -13,7 +13,8 @@ Status Run(Context& ctx, const VoidOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Void(VoidRequest{o.pathway, o.reason, ctx.actor}));
   const auto voided = r.event.data.value("voids", 0u);
   ctx.out.Emit(Json{{"pathway", r.state.id}, {"step", r.state.step}, {"seq", r.event.seq}, {"voided", voided}},
-               r.state.id + ": voided #" + std::to_string(voided) + " (" +
+               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": voided #" +
+                   std::to_string(voided) + " (" +
                    r.event.data.value("voided_action", "") + "); step is " +
                    r.workflow->step_display(r.state.step) + "\n" + NextLine(r));
   return Status::Ok();

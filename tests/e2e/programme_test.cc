@@ -255,7 +255,7 @@ TEST_F(ProgrammeTest, ShowUnknownProgrammeNamesTheInstalledOnes) {
 }
 
 TEST_F(ProgrammeTest, ShowUnknownVersionSaysWhichVersionsExist) {
-  Refused(4, {"programme", "show", "insertion", "--version", "3"}, {"no version 3", "latest"});
+  Refused(4, {"programme", "show", "insertion", "--version", "3"}, {"no version 3", "It has version 1 only."});
 }
 
 TEST_F(ProgrammeTest, ShowVersionMustBePositive) {

@@ -91,7 +91,7 @@ TEST_F(VoidTest, HistoryShowsBothTheEventAndItsVoid) {
 TEST_F(VoidTest, HumanOutputSaysWhatWasVoidedAndTheStep) {
   const CliResult r = Run({"void", w_, "--reason", "duplicate"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, w_ + ": voided #3 (interview); step is Positionnement (positioning)"));
+  EXPECT_TRUE(Contains(r.out, w_ + " Awa Diallo: voided #3 (interview); step is Positionnement (positioning)"));
   EXPECT_TRUE(Contains(r.out, "Next: start_training, start_vae, place, exit"));
 }
 

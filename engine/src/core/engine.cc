@@ -537,7 +537,10 @@ Result<std::shared_ptr<const Workflow>> Engine::GetWorkflow(const std::string& i
   PARCOURS_ASSIGN_OR_RETURN(auto def, impl_->GetJson(Domain::kProgrammes,
                                                      keys::ProgrammeDef(id, version), "programme"));
   if (!def) {
-    return Status::NotFound("programme " + Quoted(id) + " has no version " + std::to_string(version));
+    PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(id));
+    return Status::NotFound("programme " + Quoted(id) + " has no version " + std::to_string(version),
+                            info.version == 1 ? "It has version 1 only."
+                                              : "Its versions are 1 to " + std::to_string(info.version) + ".");
   }
   WorkflowLoad load = LoadWorkflowText(def->value("yaml", ""), def->value("source", id), plugins_,
                                        /*check_plugins=*/false);
@@ -700,7 +703,23 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
                                *active,
                            "Continue " + *active + ", or exit it before enrolling again.");
   }
+  // A re-entry starts on or after the end of the person's previous pathways
+  // in this programme, so that pathways never overlap.
+  std::optional<Date> previous_end;
+  std::string previous_id;
+  PARCOURS_ASSIGN_OR_RETURN(auto previous, PathwaysOfPerson(person.id));
+  for (const auto& p : previous) {
+    if (p.programme == wf->id && (!previous_end || p.last_event > *previous_end)) {
+      previous_end = p.last_event;
+      previous_id = p.id;
+    }
+  }
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
+  if (previous_end && date < *previous_end) {
+    return Status::Refused("date " + date.iso() + " is before the end of " + person.id + "'s previous pathway " +
+                               previous_id + " in " + Quoted(wf->id) + " (" + previous_end->iso() + ")",
+                           "Re-enter on " + previous_end->iso() + " or later, up to today.");
+  }
   const int age = age_on(person.birth, date);
   if (date < person.birth) {
     return Status::Refused(person.id + " was not born yet on " + date.iso() + " (born " + person.birth.iso() + ")",
@@ -890,16 +909,17 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
       PARCOURS_ASSIGN_OR_RETURN(auto all, ListProgrammes());
       for (const auto& p : all) programmes.push_back(p.id);
     }
-    std::set<std::string> steps;
+    std::vector<std::string> steps;  // in pathway order, each once
     for (const auto& id : programmes) {
       PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(id));
-      for (const auto& s : wf->steps) steps.insert(s.id);
+      for (const auto& s : wf->steps)
+        if (std::find(steps.begin(), steps.end(), s.id) == steps.end()) steps.push_back(s.id);
     }
-    if (!steps.count(q.step)) {
+    if (std::find(steps.begin(), steps.end(), q.step) == steps.end()) {
       return Status::Refused(q.programme.empty()
                                  ? "no installed programme has a step " + Quoted(q.step)
                                  : "programme " + Quoted(q.programme) + " has no step " + Quoted(q.step),
-                             "Steps: " + JoinWords({steps.begin(), steps.end()}) + ".");
+                             "Steps: " + JoinWords(steps) + ".");
     }
   } else if (!q.programme.empty()) {
     PARCOURS_RETURN_IF_ERROR(GetProgrammeInfo(q.programme).status());

@@ -154,8 +154,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   if (!fresh && !LooksLikeStore(dir)) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      return Status::Refused(path + " is not a directory",
-                             "Give --data a directory: empty, missing, or a store.");
+      return options.create ? Status::Refused(path + " is not a directory",
+                                              "Give --data a directory: empty, missing, or a store.")
+                            : Status::Unavailable("there is no store at " + path + " (it is a file)",
+                                                  "Point --data (or PARCOURS_DATA) at a store directory.");
     }
     return options.create
                ? Status::Refused(path + " is not empty and is not a Parcours store",
@@ -188,7 +190,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
       return Status::Unavailable(path + " is a RocksDB database but not a Parcours store");
     }
-    return FromRocks(s, path, "open");
+    // A store that cannot even be opened is unavailable, whatever the cause.
+    Status st = FromRocks(s, path, "open");
+    if (st.code() == Status::Code::kCorruption) {
+      return Status::Unavailable(st.message(), "Restore the store from a backup (docs/operations.md).");
+    }
+    return st;
   }
   rep->db.reset(raw);
   // handles[0] is the default family, unused: keep only the domains.
