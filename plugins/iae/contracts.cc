@@ -3,9 +3,13 @@
 #include <array>
 #include <set>
 
-#include "json_access.h"
+#include <parcours/sdk/context.h>
 
 namespace iae {
+
+using parcours::sdk::At;
+using parcours::sdk::NumberAt;
+using parcours::sdk::TextAt;
 namespace {
 
 constexpr std::array kContracts = {

@@ -5,9 +5,13 @@
 #include <cmath>
 #include <set>
 
-#include "json_access.h"
+#include <parcours/sdk/context.h>
 
 namespace iae {
+
+using parcours::sdk::At;
+using parcours::sdk::NumberAt;
+using parcours::sdk::TextAt;
 namespace {
 
 // Every situation the plugin knows. The categories are given by kRules below;

@@ -1,8 +1,12 @@
 #include "guards.h"
 
-#include "json_access.h"
+#include <parcours/sdk/context.h>
 
 namespace peps {
+
+using parcours::sdk::At;
+using parcours::sdk::NumberAt;
+using parcours::sdk::TextAt;
 namespace {
 
 // The base letter of a two-byte UTF-8 French accented letter (0xC3 xx), or 0.

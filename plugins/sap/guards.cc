@@ -1,9 +1,13 @@
 #include "guards.h"
 
 #include "certifications.h"
-#include "json_access.h"
+#include <parcours/sdk/context.h>
 
 namespace sap {
+
+using parcours::sdk::At;
+using parcours::sdk::NumberAt;
+using parcours::sdk::TextAt;
 namespace {
 
 bool IsStart(const std::string& action) { return action == kStartTraining || action == kStartVae; }

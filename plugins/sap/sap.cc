@@ -14,8 +14,8 @@
 
 #include "certifications.h"
 #include "guards.h"
-#include "json_access.h"
 #include "sap_embedded.h"
+#include <parcours/sdk/context.h>
 
 namespace {
 
@@ -33,13 +33,13 @@ FieldValue ParseCertificationField(std::string_view raw) {
 // "placement P-... on 2026-05-04: Aide à domicile 68 (association), cdi": what
 // the monthly meeting of the cellule reviews. No personal data.
 std::string PlacementLine(const Json& event) {
-  std::string line = "placement " + sap::TextAt(event, {"pathway"}) + " on " + sap::TextAt(event, {"date"}) + ": " +
-                     sap::TextAt(event, {"fields", "employer"});
-  const std::string type = sap::TextAt(event, {"fields", "employer_type"});
+  std::string line = "placement " + parcours::sdk::TextAt(event, {"pathway"}) + " on " + parcours::sdk::TextAt(event, {"date"}) + ": " +
+                     parcours::sdk::TextAt(event, {"fields", "employer"});
+  const std::string type = parcours::sdk::TextAt(event, {"fields", "employer_type"});
   if (!type.empty()) line += " (" + type + ")";
-  const std::string contract = sap::TextAt(event, {"fields", "contract"});
+  const std::string contract = parcours::sdk::TextAt(event, {"fields", "contract"});
   if (!contract.empty()) line += ", " + contract;
-  if (const auto months = sap::NumberAt(event, {"fields", "months"})) line += " " + std::to_string(static_cast<long long>(*months)) + " months";
+  if (const auto months = parcours::sdk::NumberAt(event, {"fields", "months"})) line += " " + std::to_string(static_cast<long long>(*months)) + " months";
   return line;
 }
 

@@ -1,20 +1,22 @@
-// Reading the rule context safely: a missing key, a null or a value of another
-// type reads as absent, never as an exception.
+// Reading the rule context (and other JSON the host sends) safely: a missing
+// key, a null or a value of another type reads as absent, never as an
+// exception. Part of the plugin SDK.
 #pragma once
 
 #include <initializer_list>
 #include <optional>
 #include <string>
 
-#include <parcours/sdk/plugin.h>
+#include <nlohmann/json.hpp>
 
-namespace peps {
+namespace parcours::sdk {
 
-using parcours::sdk::Json;
+using Json = nlohmann::json;
 
-// The value at `path` below `root`, or a null value.
+// The value at `path` below `root`, e.g. At(ctx, {"entry", "attrs", "rqth"}),
+// or a null value.
 inline const Json& At(const Json& root, std::initializer_list<const char*> path) {
-  static const Json kNull;
+  static const Json kNull;  // local to each plugin: plugins are built with hidden symbols
   const Json* node = &root;
   for (const char* key : path) {
     if (!node->is_object()) return kNull;
@@ -38,4 +40,4 @@ inline std::optional<double> NumberAt(const Json& root, std::initializer_list<co
   return value.get<double>();
 }
 
-}  // namespace peps
+}  // namespace parcours::sdk
