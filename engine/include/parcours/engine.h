@@ -195,7 +195,8 @@ class Engine {
   // Persons whose name contains every word of `text` as a word prefix,
   // ignoring accents and case, sorted by name.
   Result<std::vector<Person>> FindPersons(const std::string& text) const;
-  // The ids of a person's pathways, oldest first.
+  // A person's pathways (their current states), oldest first; empty when the
+  // person has none. `person_id` must be normalised (as GetPerson returns it).
   Result<std::vector<PathwayState>> PathwaysOfPerson(const std::string& person_id) const;
 
   // Pathway commands.

@@ -67,7 +67,9 @@ struct PathwayState {
   Date step_since;        // effective date of entering the current step
   Date last_event;        // effective date of the latest dated event (enrolment, transition, milestone)
   uint32_t last_seq = 0;  // sequence number of the latest event of any kind
-  std::string created;    // when the enrolment was recorded (orders a person's pathways)
+  std::string created;    // when the enrolment was recorded
+  uint32_t ordinal = 0;   // the person's n-th pathway (orders a person's pathways); not
+                          // produced by replay: callers carry it over, like entry
   // Attributes at entry, kept for reports without reading identifying data:
   // {sex, age, attrs: {...}, fields: {enrolment fields}}. Held here only, not
   // in the event log, so that erasing a person can rewrite it. Replay does not

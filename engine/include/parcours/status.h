@@ -79,8 +79,12 @@ class [[nodiscard]] Result {
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
-  // The error; Status::Ok() when there is a value.
-  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+  // The error; an ok Status when there is a value. A reference, so that
+  // `const auto& m = r.status().message();` stays valid while `r` lives.
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(v_);
+  }
 
   T& value() & { return std::get<T>(v_); }
   const T& value() const& { return std::get<T>(v_); }

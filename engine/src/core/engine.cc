@@ -56,7 +56,7 @@ Result<std::string> CleanLabel(std::string_view raw, std::string_view what, std:
 // Index entries implied by a pathway's state (not by its events).
 std::vector<std::pair<std::string, std::string>> StateIndexEntries(const PathwayState& s) {
   std::vector<std::pair<std::string, std::string>> out;
-  out.emplace_back(keys::PersonPathway(s.person, s.enrolled.iso(), s.created, s.id), "");
+  out.emplace_back(keys::PersonPathway(s.person, s.enrolled.iso(), s.ordinal, s.id), "");
   if (!s.exited) {
     out.emplace_back(keys::ActiveOf(s.person, s.programme), s.id);
     out.emplace_back(keys::Open(s.programme, s.id), "");
@@ -746,6 +746,7 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   // Entry attributes live in the pathway state only, never in the immutable
   // log, so that they can be erased with the person's data.
   state.entry = Json{{"sex", person.sex}, {"age", age}, {"attrs", person.attrs}, {"fields", e.fields}};
+  state.ordinal = static_cast<uint32_t>(previous.size()) + 1;
   PARCOURS_RETURN_IF_ERROR(impl_->Commit(std::nullopt, state, e, *wf, {}, wf->enrolment_rules.notify));
   return impl_->Done(std::move(e), std::move(state), wf);
 }
@@ -849,6 +850,7 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
   replay.push_back(e);
   PARCOURS_ASSIGN_OR_RETURN(PathwayState after, ReplayPathway(replay, *wf));
   after.entry = before.entry;
+  after.ordinal = before.ordinal;
   e.to = after.step;
 
   if (before.exited && !after.exited) {

@@ -69,6 +69,7 @@ Json PathwayState::ToJson() const {
               {"last_event", last_event.iso()},
               {"last_seq", last_seq},
               {"created", created},
+              {"ordinal", ordinal},
               {"entry", entry}};
 }
 
@@ -90,6 +91,7 @@ Result<PathwayState> PathwayState::FromJson(const Json& j) {
     }
     s.last_seq = j.at("last_seq").get<uint32_t>();
     s.created = j.value("created", "");
+    s.ordinal = j.value("ordinal", 0u);
     s.entry = j.at("entry");
     return s;
   } catch (const Json::exception& ex) {

@@ -66,11 +66,11 @@ inline std::string NameTokenPrefix(std::string_view token_prefix) {
 inline std::string ActiveOf(std::string_view person, std::string_view programme) {
   return Join({"active", person, programme});
 }
-// person_pw \0 <person> \0 <enrolled> \0 <created> \0 <pathway>: a person's
+// person_pw \0 <person> \0 <enrolled> \0 <ordinal> \0 <pathway>: a person's
 // pathways, oldest first (same-day enrolments in the order they were recorded)
-inline std::string PersonPathway(std::string_view person, std::string_view enrolled,
-                                 std::string_view created, std::string_view pathway) {
-  return Join({"person_pw", person, enrolled, created, pathway});
+inline std::string PersonPathway(std::string_view person, std::string_view enrolled, uint32_t ordinal,
+                                 std::string_view pathway) {
+  return Join({"person_pw", person, enrolled, Seq(ordinal), pathway});
 }
 inline std::string PersonPathwayPrefix(std::string_view person) {
   return Join({"person_pw", person, ""});
