@@ -113,6 +113,15 @@ TEST_F(PluginHostTest, RefusesADuplicateName) {
   EXPECT_EQ(registry_.plugins().size(), 1u);
 }
 
+TEST_F(PluginHostTest, RefusesAPluginDeclaringAHookTwice) {
+  Status s = registry_.LoadFile(Fixture("duplicate_hooks"));
+  ASSERT_TRUE(s.IsRefused());
+  EXPECT_NE(s.message().find("plugin duplicate_hooks is invalid: guard duplicate_hooks.twin is declared twice"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(registry_.plugins().empty());
+}
+
 TEST_F(PluginHostTest, AGuardThatThrowsIsARefusalNamingPluginAndHook) {
   ASSERT_TRUE(registry_.LoadFile(Fixture("throwing_guard")).ok());
   Status s = registry_.RunGuard("throwing_guard.explodes", Json::object());
@@ -133,7 +142,7 @@ TEST_F(PluginHostTest, LoadDirectorySkipsBrokenPluginsAndLoadsTheRest) {
   for (const auto& p : registry_.plugins()) names.push_back(p.name);
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"good", "throwing_guard"}));
-  EXPECT_EQ(registry_.errors().size(), 4u);  // wrong_abi, newer_minor, no_entry, throws_init
+  EXPECT_EQ(registry_.errors().size(), 5u);  // wrong_abi, newer_minor, no_entry, throws_init, duplicate_hooks
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
@@ -188,13 +189,19 @@ struct PluginRegistry::Impl {
     info.abi_minor = static_cast<int>(d.abi_minor);
 
     std::vector<std::string> problems;
+    std::set<std::string> seen;
     auto qualify = [&](const char* what, const char* name) -> std::string {
       if (!IsValidName(name)) {
         problems.push_back(std::string(what) + " name \"" + (name ? name : "") +
                            "\" is not valid (use lowercase letters, digits and _)");
         return {};
       }
-      return info.name + "." + name;
+      const std::string qualified = info.name + "." + name;
+      if (!seen.insert(std::string(what) + " " + qualified).second) {
+        problems.push_back(std::string(what) + " " + qualified + " is declared twice");
+        return {};
+      }
+      return qualified;
     };
     std::map<std::string, Entry<ParcoursGuard>> new_guards;
     std::map<std::string, Entry<ParcoursAction>> new_actions;

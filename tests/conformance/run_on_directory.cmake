@@ -1,0 +1,23 @@
+# cmake -DCONFORMANCE=<suite> -DPLUGIN_DIR=<dir> -P run_on_directory.cmake
+# Runs the conformance suite on every *.so in PLUGIN_DIR (found when the test
+# runs, so that plugins added later are checked too); fails if any fails.
+file(GLOB plugins "${PLUGIN_DIR}/*.so")
+list(SORT plugins)
+if(NOT plugins)
+  message("No plugin in ${PLUGIN_DIR}: nothing to check.")
+  return()
+endif()
+set(failed "")
+foreach(plugin IN LISTS plugins)
+  message("==== ${plugin}")
+  execute_process(COMMAND "${CONFORMANCE}" "${plugin}" RESULT_VARIABLE code)
+  if(NOT code EQUAL 0)
+    list(APPEND failed "${plugin}")
+  endif()
+endforeach()
+if(failed)
+  list(JOIN failed "\n  " shown)
+  message(FATAL_ERROR "The conformance suite fails on:\n  ${shown}")
+endif()
+list(LENGTH plugins count)
+message("${count} shipped plugin(s) pass the conformance suite.")
