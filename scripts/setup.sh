@@ -26,6 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+# Warnings are errors here too, so that scripts/test.sh (which calls this
+# script) reuses this build as it is instead of rebuilding it.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_WERROR=ON "$@"
 cmake --build build -j "$jobs"
 echo "setup: built build/bin/parcours"
