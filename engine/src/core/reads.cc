@@ -1,0 +1,92 @@
+// Reads: a pathway, a caseload, the outcomes report.
+#include <algorithm>
+
+#include "core/engine_impl.h"
+#include "report/outcomes.h"
+
+namespace parcours {
+
+// ---- reads ----------------------------------------------------------------------------
+
+Result<PathwayView> Engine::GetPathway(const std::string& id) const {
+  PathwayView view;
+  PARCOURS_ASSIGN_OR_RETURN(view.state, impl_->LoadState(id));
+  PARCOURS_ASSIGN_OR_RETURN(view.workflow, GetWorkflow(view.state.programme, view.state.version));
+  PARCOURS_ASSIGN_OR_RETURN(view.events, impl_->LoadEvents(view.state.id));
+  view.voided = VoidedSeqs(view.events);
+  auto person = GetPerson(view.state.person);
+  if (person.ok()) view.person = std::move(*person);
+  else if (!person.status().IsNotFound()) return person.status();
+  return view;
+}
+
+Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) const {
+  if (!q.step.empty()) {
+    // The step must exist in the programme asked for, or in some installed one.
+    std::vector<std::string> programmes = {q.programme};
+    if (q.programme.empty()) {
+      programmes.clear();
+      PARCOURS_ASSIGN_OR_RETURN(auto all, ListProgrammes());
+      for (const auto& p : all) programmes.push_back(p.id);
+    }
+    std::vector<std::string> steps;  // in pathway order, each once
+    for (const auto& id : programmes) {
+      PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(id));
+      for (const auto& s : wf->steps)
+        if (std::find(steps.begin(), steps.end(), s.id) == steps.end()) steps.push_back(s.id);
+    }
+    if (std::find(steps.begin(), steps.end(), q.step) == steps.end()) {
+      return Status::Refused(q.programme.empty()
+                                 ? "no installed programme has a step " + Quoted(q.step)
+                                 : "programme " + Quoted(q.programme) + " has no step " + Quoted(q.step),
+                             "Steps: " + JoinWords(steps) + ".");
+    }
+  } else if (!q.programme.empty()) {
+    PARCOURS_RETURN_IF_ERROR(GetProgrammeInfo(q.programme).status());
+  }
+  std::vector<std::string> ids;
+  const std::string prefix =
+      q.referent.empty() ? keys::OpenPrefix(q.programme) : keys::ReferentPrefix(q.referent);
+  PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(Domain::kIndexes, prefix,
+                                             [&](std::string_view k, std::string_view) {
+                                               ids.emplace_back(k.substr(k.rfind('\0') + 1));
+                                               return true;
+                                             }));
+  const Date today = clock_.today();
+  std::vector<CaseloadEntry> out;
+  for (const auto& id : ids) {
+    PARCOURS_ASSIGN_OR_RETURN(auto s, impl_->LoadState(id));
+    if (!q.programme.empty() && s.programme != q.programme) continue;
+    if (!q.step.empty() && s.step != q.step) continue;
+    CaseloadEntry entry;
+    entry.days_in_step = s.step_since.days_until(today);
+    entry.days_since_last_event = s.last_event.days_until(today);
+    auto person = GetPerson(s.person);
+    if (person.ok()) entry.person_name = person->name;
+    entry.state = std::move(s);
+    out.push_back(std::move(entry));
+  }
+  // Longest without contact first: who needs seeing.
+  std::sort(out.begin(), out.end(), [](const CaseloadEntry& a, const CaseloadEntry& b) {
+    if (a.days_since_last_event != b.days_since_last_event)
+      return a.days_since_last_event > b.days_since_last_event;
+    return a.state.id < b.state.id;
+  });
+  return out;
+}
+
+Result<OutcomesReport> Engine::Outcomes(const OutcomesQuery& q) const {
+  PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
+  auto from = Date::ParseIso(q.from);
+  auto to = Date::ParseIso(q.to);
+  if (!from) return Status::Refused("--from " + Quoted(q.from) + " is not a valid date", "Use YYYY-MM-DD.");
+  if (!to) return Status::Refused("--to " + Quoted(q.to) + " is not a valid date", "Use YYYY-MM-DD.");
+  if (*to < *from) {
+    return Status::Refused("the period ends (" + to->iso() + ") before it starts (" + from->iso() + ")",
+                           "Give --from on or before --to.");
+  }
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));
+  return ComputeOutcomes(store_, *wf, *from, *to);
+}
+
+}  // namespace parcours
