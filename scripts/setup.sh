@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libboost-all-dev libspdlog-dev libgtest-dev libgmock-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libbenchmark-dev libicu-dev
 )
 
 missing=()

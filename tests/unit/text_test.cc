@@ -75,12 +75,26 @@ TEST(TextTest, FoldNameTurnsSeparatorsIntoSingleSpaces) {
   EXPECT_EQ(FoldName(""), "");
 }
 
+// Other scripts keep their letters, case folded (accents of the Latin-style
+// combining marks removed, as for Latin: "й" folds like "и").
 TEST(TextTest, FoldNameKeepsNonLatinScripts) {
   EXPECT_EQ(FoldName("李小龍"), "李小龍");
-  EXPECT_EQ(FoldName("Дмитрий Иванов"), "Дмитрий Иванов");
+  EXPECT_EQ(FoldName("Дмитрий Иванов"), "дмитрии иванов");
+  EXPECT_EQ(FoldName("ДМИТРИЙ"), FoldName("Дмитрий"));
   EXPECT_EQ(FoldName("محمد"), "محمد");
-  EXPECT_EQ(FoldName("José  Дмитрий"), "jose Дмитрий");
+  EXPECT_EQ(FoldName("José  Дмитрий"), "jose дмитрии");
   EXPECT_EQ(FoldName("Ana 123"), "ana 123");
+}
+
+// Compatibility folding: what looks the same matches the same.
+TEST(TextTest, FoldNameUnifiesCompatibilityFormsAndDropsInvisibleCharacters) {
+  EXPECT_EQ(FoldName("\uFF2A\uFF45\uFF41\uFF4E \uFF2D\uFF41\uFF52\uFF54\uFF49\uFF4E"), "jean martin");  // full width
+  EXPECT_EQ(FoldName("Je\u200Ban Mar\u200Ctin"), "jean martin");     // zero-width space, non-joiner
+  EXPECT_EQ(FoldName("\u202EJean\u202C Martin\u2066"), "jean martin");  // bidi controls
+  EXPECT_EQ(FoldName("\uFB01lle"), "fille");                            // ligature fi
+  EXPECT_EQ(FoldName("STRASSE"), FoldName("Straße"));
+  EXPECT_EQ(FoldName("\u0130stanbul"), "istanbul");                     // I with dot above
+  EXPECT_EQ(FoldName("\u200B"), "");
 }
 
 TEST(TextTest, FoldNameIsIdempotentAndMatchesVariants) {
@@ -152,6 +166,97 @@ TEST(TextTest, IsCleanTextRefusesOverlongEncodings) {
   EXPECT_TRUE(IsCleanText("\xDF\xBF"));          // U+07FF
   EXPECT_TRUE(IsCleanText("\xEF\xBF\xBD"));      // U+FFFD
   EXPECT_TRUE(IsCleanText("\xF0\x90\x80\x80"));  // U+10000
+}
+
+// ---------------------------------------------------------------------------
+// Checking and normalising input, echoing it in messages
+
+TEST(TextTest, IsValidUtf8AndCountChars) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("Éloïse 李"));
+  EXPECT_FALSE(IsValidUtf8("Ana\xFF"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));
+  EXPECT_EQ(CountChars("Éloïse"), 6u);
+  EXPECT_EQ(CountChars("\xF0\x9F\x98\x80"), 1u);
+}
+
+TEST(TextTest, EscapeTextShowsBadBytesControlsAndInvisibleCharacters) {
+  EXPECT_EQ(EscapeText("Ana\xFF"), "Ana\\xff");
+  EXPECT_EQ(EscapeText("a\tb\x1B"), "a\\x09b\\x1b");
+  EXPECT_EQ(EscapeText("Jean\u202EnitraM"), "Jean\\u{202E}nitraM");
+  EXPECT_EQ(EscapeText("x\u200By"), "x\\u{200B}y");
+  EXPECT_EQ(EscapeText("Éloïse \"Zoé\""), "Éloïse \"Zoé\"");
+}
+
+TEST(TextTest, EchoTextCutsLongTextAndSaysHowLong) {
+  EXPECT_EQ(EchoText("abc"), "\"abc\"");
+  EXPECT_EQ(EchoText(std::string(60, 'a')), "\"" + std::string(60, 'a') + "\"");
+  EXPECT_EQ(EchoText(std::string(60000, 'a')), "\"" + std::string(60, 'a') + "…\" (60000 characters)");
+  // Cut on a character boundary, counted in characters.
+  std::string accents;
+  for (int i = 0; i < 100; ++i) accents += "é";
+  std::string first;
+  for (int i = 0; i < 60; ++i) first += "é";
+  EXPECT_EQ(EchoText(accents), "\"" + first + "…\" (100 characters)");
+  EXPECT_EQ(EchoText("x\xFF"), "\"x\\xff\"");
+  EXPECT_EQ(ShortText("abcdef", 3), "abc…");
+  EXPECT_EQ(ShortText("abc", 3), "abc");
+  EXPECT_EQ(ShortText("\xFF\xFEz", 2), "\\xff\\xfe…");
+}
+
+TEST(TextTest, NormalizeTextComposesStripsInvisiblesAndCollapsesSpaces) {
+  EXPECT_EQ(NormalizeText("E\xCC\x81lo\xC3\xAF" "se"), "Éloïse");  // NFD -> NFC
+  EXPECT_EQ(NormalizeText("  Awa \u00A0 Diallo  "), "Awa Diallo");
+  EXPECT_EQ(NormalizeText("Je\u200Ban\u202E Martin\uFEFF"), "Jean Martin");
+  EXPECT_EQ(NormalizeText("\u200B\u200B"), "");
+  EXPECT_EQ(NormalizeText("\uFF2A\uFF45\uFF41\uFF4E"), "\uFF2A\uFF45\uFF41\uFF4E");  // kept as typed (NFC)
+}
+
+TEST(TextTest, CleanTextRefusesWhatCannotBeStoredOrShown) {
+  const auto bad = CleanText("Ana\xFF", "reason", 500);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(bad.status().IsUsage());
+  EXPECT_EQ(bad.status().message(), "reason \"Ana\\xff\" is not valid UTF-8");
+  EXPECT_NE(bad.status().allowed().find("UTF-8"), std::string::npos);
+
+  const auto control = CleanText("a\nb", "reason", 500);
+  ASSERT_FALSE(control.ok());
+  EXPECT_TRUE(control.status().IsRefused());
+  EXPECT_NE(control.status().message().find("control character"), std::string::npos);
+
+  const auto empty = CleanText(" \u200B ", "reason", 500);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("reason is empty"), std::string::npos);
+
+  const auto long_text = CleanText(std::string(60000, 'r'), "reason", 500);
+  ASSERT_FALSE(long_text.ok());
+  EXPECT_TRUE(long_text.status().IsRefused());
+  EXPECT_NE(long_text.status().message().find("(60000 characters) is too long"), std::string::npos);
+  EXPECT_EQ(long_text.status().allowed(), "Use at most 500 characters.");
+  EXPECT_LT(long_text.status().message().size(), 200u);
+
+  EXPECT_EQ(CleanText(std::string(500, 'r'), "reason", 500).value(), std::string(500, 'r'));
+  EXPECT_EQ(CleanText("  wrong  person\u200B ", "reason", 500).value(), "wrong person");
+}
+
+TEST(TextTest, CleanNameNeedsALetter) {
+  for (const char* name : {"12345", "==", "- . '", "\u00BD"}) {
+    const auto r = CleanName(name);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_TRUE(r.status().IsRefused()) << name;
+    EXPECT_NE(r.status().message().find("has no letter"), std::string::npos) << r.status().ToString();
+    EXPECT_NE(r.status().allowed().find("letters"), std::string::npos) << r.status().ToString();
+  }
+  const auto invisible = CleanName("\u200B");
+  ASSERT_FALSE(invisible.ok());
+  EXPECT_NE(invisible.status().message().find("name is empty"), std::string::npos);
+  EXPECT_EQ(CleanName("  Awa\u202E  Diallo ").value(), "Awa Diallo");
+  EXPECT_EQ(CleanName("Je\u200Ban Martin").value(), "Jean Martin");
+  EXPECT_EQ(CleanName("李小龍").value(), "李小龍");
+  EXPECT_EQ(CleanName("Personne 12").value(), "Personne 12");
+  EXPECT_EQ(CleanName("E\xCC\x81lo\xC3\xAF" "se").value(), "Éloïse");
+  EXPECT_EQ(CleanName(std::string(100, 'a')).value(), std::string(100, 'a'));
+  EXPECT_FALSE(CleanName(std::string(101, 'a')).ok());
 }
 
 }  // namespace

@@ -1,53 +1,18 @@
 #include "parcours/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include "common/utf8.h"
 
 namespace parcours {
 namespace {
 
 using namespace std::string_view_literals;
-
-// Decodes one UTF-8 sequence at text[i]; advances i. Returns -1 when invalid.
-int32_t DecodeUtf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  int len = 0;
-  int32_t cp = 0;
-  if (lead < 0x80) { ++i; return lead; }
-  if ((lead & 0xE0) == 0xC0) { len = 2; cp = lead & 0x1F; }
-  else if ((lead & 0xF0) == 0xE0) { len = 3; cp = lead & 0x0F; }
-  else if ((lead & 0xF8) == 0xF0) { len = 4; cp = lead & 0x07; }
-  else return -1;
-  if (i + len > text.size()) return -1;
-  for (int k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  // Reject overlong forms, surrogates and out-of-range code points.
-  static constexpr int32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
-  return cp;
-}
-
-void AppendUtf8(std::string& out, int32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Base letters for U+00C0..U+017F (Latin-1 Supplement letters and Latin
 // Extended-A), lowercase; '\0' where the code point has no plain-letter base.
@@ -79,6 +44,14 @@ static_assert(kExtendedBFold.size() == 0x250 - 0x180);
 static_assert(kExtendedAdditionalFold.size() == 0x1F00 - 0x1E00);
 static_assert(kExtendedAFold.size() == 0x180 - 0x100);
 
+// Combining diacritical marks (the blocks of accents, not the vowel signs of
+// other scripts).
+bool IsCombiningAccent(int32_t cp) {
+  return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
 // Appends the folded form of one code point.
 void FoldCodePoint(std::string& out, int32_t cp) {
   if (cp < 0x80) {
@@ -86,14 +59,14 @@ void FoldCodePoint(std::string& out, int32_t cp) {
     out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     return;
   }
-  if (cp >= 0x300 && cp <= 0x36F) return;  // combining accents (decomposed text): dropped
+  if (IsCombiningAccent(cp)) return;  // accents of decomposed text: dropped
   char base = 0;
   if (cp >= 0xC0 && cp <= 0xFF) base = kLatin1Fold[cp - 0xC0];
   else if (cp >= 0x100 && cp <= 0x17F) base = kExtendedAFold[cp - 0x100];
   else if (cp >= 0x180 && cp <= 0x24F) base = kExtendedBFold[cp - 0x180];
   else if (cp >= 0x1E00 && cp <= 0x1EFF) base = kExtendedAdditionalFold[cp - 0x1E00];
   switch (base) {
-    case 0: AppendUtf8(out, cp); return;   // keep as is
+    case 0: utf8::Append(out, cp); return;   // keep as is
     case '\1': out += "ae"; return;
     case '\2': out += "ss"; return;
     case '\3': out += "ij"; return;
@@ -107,14 +80,40 @@ bool IsSeparator(int32_t cp) {
          cp == 0x00A0 /* nbsp */ || cp == '.' || cp == ',';
 }
 
+// NFKC with case folding and default-ignorables removed, then decomposed
+// (NFD) so that accents become separate marks. ASCII needs neither.
+std::string CompatibilityFold(const std::string& valid) {
+  const bool ascii = std::all_of(valid.begin(), valid.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return valid;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return valid;  // ICU data missing: fold what the tables know
+  const icu::UnicodeString folded = casefold->normalize(icu::UnicodeString::fromUTF8(valid), status);
+  const icu::UnicodeString decomposed = nfd->normalize(folded, status);
+  if (U_FAILURE(status)) return valid;
+  std::string out;
+  decomposed.toUTF8String(out);
+  return out;
+}
+
 }  // namespace
 
 std::string FoldName(std::string_view name) {
+  std::string valid;
+  valid.reserve(name.size());
+  for (std::size_t i = 0; i < name.size();) {
+    const int32_t cp = utf8::Decode(name, i);
+    if (cp < 0) { ++i; continue; }  // drop invalid bytes
+    utf8::Append(valid, cp);
+  }
+  const std::string folded = CompatibilityFold(valid);
   std::string out;
   bool pending_space = false;
-  for (std::size_t i = 0; i < name.size();) {
-    const int32_t cp = DecodeUtf8(name, i);
-    if (cp < 0) { ++i; continue; }  // drop invalid bytes
+  for (std::size_t i = 0; i < folded.size();) {
+    const int32_t cp = utf8::Decode(folded, i);
+    if (cp < 0) { ++i; continue; }
     if (IsSeparator(cp)) { pending_space = !out.empty(); continue; }
     if (pending_space) { out += ' '; pending_space = false; }
     FoldCodePoint(out, cp);
@@ -136,10 +135,65 @@ std::vector<std::string> NameTokens(std::string_view folded) {
 
 bool IsCleanText(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    const int32_t cp = DecodeUtf8(text, i);
+    const int32_t cp = utf8::Decode(text, i);
     if (cp < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) return false;
   }
   return true;
 }
 
+bool IsValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (utf8::Decode(text, i) < 0) return false;
+  }
+  return true;
+}
+
+std::size_t CountChars(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+namespace utf8 {
+
+int32_t Decode(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  int len = 0;
+  int32_t cp = 0;
+  if (lead < 0x80) { ++i; return lead; }
+  if ((lead & 0xE0) == 0xC0) { len = 2; cp = lead & 0x1F; }
+  else if ((lead & 0xF0) == 0xE0) { len = 3; cp = lead & 0x0F; }
+  else if ((lead & 0xF8) == 0xF0) { len = 4; cp = lead & 0x07; }
+  else return -1;
+  if (i + len > text.size()) return -1;
+  for (int k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // Reject overlong forms, surrogates and out-of-range code points.
+  static constexpr int32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  i += len;
+  return cp;
+}
+
+void Append(std::string& out, int32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace utf8
 }  // namespace parcours
