@@ -66,11 +66,10 @@ Status Context::Prepare() {
   log->set_level(level);
   log->set_pattern("parcours: %l: %v");
 
+  // Plugins load on first use: a command that needs none never opens a plugin file.
   plugins = std::make_unique<PluginRegistry>(*clock, log);
-  std::vector<std::string> locations;
-  if (!no_default_plugins) locations = DefaultPluginLocations();
-  plugins->LoadLocations(locations);
-  for (const auto& file : plugin_files) static_cast<void>(plugins->LoadFile(file));
+  if (!no_default_plugins) plugins->AddLocations(DefaultPluginLocations());
+  plugins->AddFiles(plugin_files);
   return Status::Ok();
 }
 

@@ -3,12 +3,13 @@
 #include <cassert>
 #include <vector>
 
-#include <boost/dll/shared_library.hpp>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/base_sink.h>
 
 #include "parcours/sdk/abi.h"
+#include "plugins/library.h"
+#include "plugins/provided.h"
 
 namespace parcours::conformance {
 namespace {
@@ -73,12 +74,6 @@ class CountingSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex
   std::shared_ptr<std::map<std::string, int>> counts_;
 };
 
-// Libraries opened to read a descriptor stay loaded, as the host's do.
-std::vector<boost::dll::shared_library>& OpenedLibraries() {
-  static auto* libraries = new std::vector<boost::dll::shared_library>();
-  return *libraries;
-}
-
 }  // namespace
 
 std::string Answer::ToString() const {
@@ -124,19 +119,17 @@ const PluginInfo* PluginUnderTest::info() const {
 std::map<std::string, int> PluginUnderTest::Warnings() const { return *warnings_; }
 
 Result<DescriptorAbi> PluginUnderTest::ReadDescriptorAbi() const {
-  boost::dll::fs::error_code ec;
-  boost::dll::shared_library library(file_, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
-                                     ec);
-  if (ec || !library.is_loaded()) return Status::Refused("not a loadable shared library (" + ec.message() + ")");
-  if (!library.has(PARCOURS_PLUGIN_ENTRY_NAME)) {
-    return Status::Refused(std::string("no entry symbol \"") + PARCOURS_PLUGIN_ENTRY_NAME + "\"");
+  // Opened as the host opens it: checked first, either entry form, memory read safely.
+  PARCOURS_ASSIGN_OR_RETURN(plugins::OpenedLibrary library, plugins::OpenPluginLibrary(file_));
+  const ParcoursPluginDescriptor* d = library.entry();
+  PARCOURS_ASSIGN_OR_RETURN(plugins::Descriptor abi, plugins::ReadDescriptorAbi(d));
+  ParcoursPluginDescriptor descriptor{};
+  std::string name;
+  if (plugins::CopyFrom(d, descriptor)) {
+    auto read = plugins::ReadText(descriptor.name, PARCOURS_MAX_NAME_BYTES, "its name", /*optional=*/true);
+    if (read.ok()) name = *read;
   }
-  OpenedLibraries().push_back(library);
-  const auto entry = OpenedLibraries().back().get_alias<const ParcoursPluginDescriptor*()>(PARCOURS_PLUGIN_ENTRY_NAME);
-  const ParcoursPluginDescriptor* descriptor = entry();
-  if (!descriptor) return Status::Refused("the entry function returned no descriptor");
-  return DescriptorAbi{static_cast<int>(descriptor->abi_major), static_cast<int>(descriptor->abi_minor),
-                       descriptor->name ? descriptor->name : ""};
+  return DescriptorAbi{static_cast<int>(abi.abi_major), static_cast<int>(abi.abi_minor), name};
 }
 
 Answer PluginUnderTest::Guard(const std::string& name, const Json& context) const {

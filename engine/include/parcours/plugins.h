@@ -1,13 +1,20 @@
 // Plugins as the engine sees them: loading, and calling their hooks safely.
 //
-// A PluginRegistry loads plugin libraries (Boost.DLL), checks each one's ABI
-// before calling anything else, initialises it with the host's services, and
-// keeps it loaded for the life of the process. Every call into a plugin goes
-// through the registry, which turns an error status, a refusal or a stray
-// exception into a Status naming the plugin and the hook. A library that fails
-// to load is recorded in errors() and skipped; the others keep working.
+// A PluginRegistry loads plugin libraries, checks each file before the
+// dynamic loader sees it (a complete 64-bit ELF shared library for this
+// machine), checks its ABI before calling anything else, validates every count
+// and pointer it hands over, initialises it with the host's services, and keeps
+// it loaded for the life of the process. Every call into a plugin goes through
+// the registry, which turns an error status, a refusal or a stray exception
+// into a Status naming the plugin and the hook. A library that fails to load is
+// recorded in errors() and skipped; the others keep working.
+//
+// Locations given to AddLocations/AddFiles are loaded lazily, on the first
+// call that needs plugins (any accessor or hook call below), so that a command
+// that uses no plugin never opens a plugin file.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,23 +74,37 @@ class PluginRegistry {
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
-  // Loads one library. On failure the error is also recorded in errors().
-  // Refused: not a plugin, wrong ABI, missing entry symbol, duplicate name,
-  // init failed or threw, invalid names in what it provides.
+  // Loads one library now. On failure the error is also recorded in errors().
+  // Refused: not a complete ELF shared library for this machine, refused by
+  // the dynamic loader (its dlerror text), no usable entry symbol, wrong ABI,
+  // duplicate name, init failed or threw, invalid names, counts or pointers
+  // in what it provides.
   Status LoadFile(const std::string& path);
   // Loads every *.so in `dir` (sorted by name); a missing directory is not an error.
   void LoadDirectory(const std::string& dir);
   // Loads each location: a directory (LoadDirectory) or a file (LoadFile).
   void LoadLocations(const std::vector<std::string>& locations);
 
+  // Records locations (as LoadLocations: a missing one is not an error) and
+  // files (as LoadFile) to load on first use, in the order given.
+  void AddLocations(const std::vector<std::string>& locations);
+  void AddFiles(const std::vector<std::string>& files);
+  // How many recorded locations and files are not loaded yet.
+  std::size_t pending() const;
+
   const std::vector<PluginInfo>& plugins() const;
   const std::vector<PluginLoadError>& errors() const;
   const PluginInfo* Find(const std::string& plugin_name) const;
 
-  // Engine services plugins may use. Until set, read_pathway answers FAILED.
+  // Engine services plugins may use. read_pathway answers through the reader
+  // attached last and still attached, else the one set here; with neither it
+  // answers FAILED. An Engine attaches itself for its lifetime; attaching is
+  // allowed on a const registry (it does not change which plugins are loaded).
   void SetPathwayReader(PathwayReader reader);
+  using ReaderHandle = std::shared_ptr<void>;  // detaches the reader when the last copy is destroyed
+  [[nodiscard]] ReaderHandle AttachPathwayReader(PathwayReader reader) const;
 
-  // ---- hooks, by qualified name ("plugin.hook") ----
+  // ---- hooks, by qualified name ("plugin.hook"); each loads pending plugins first ----
   bool HasGuard(const std::string& name) const;
   bool HasBeforeCommit(const std::string& name) const;
   bool HasAfterCommit(const std::string& name) const;

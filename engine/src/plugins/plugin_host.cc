@@ -1,13 +1,14 @@
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
-#include <set>
 
 #include <boost/dll/runtime_symbol_info.hpp>
-#include <boost/dll/shared_library.hpp>
 
 #include "parcours/plugins.h"
 #include "parcours/sdk/abi.h"
+#include "plugins/library.h"
+#include "plugins/provided.h"
 
 namespace parcours {
 namespace {
@@ -18,25 +19,8 @@ void AppendToString(void* self, const char* data, size_t size) {
   static_cast<std::string*>(self)->append(data, size);
 }
 
-// Libraries are never unloaded: objects and code they handed out stay valid
-// for the life of the process. Deliberately never destroyed.
-std::vector<boost::dll::shared_library>& LoadedLibraries() {
-  static auto* libraries = new std::vector<boost::dll::shared_library>();
-  return *libraries;
-}
-std::mutex& LoadedLibrariesMutex() {
-  static auto* mu = new std::mutex();
-  return *mu;
-}
-
-bool IsValidName(const char* name) {
-  if (!name || !*name || !(name[0] >= 'a' && name[0] <= 'z')) return false;
-  for (const char* p = name; *p; ++p) {
-    const char c = *p;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
+// Set while this thread runs a plugin's init: pathways cannot be read then.
+thread_local int loading_depth = 0;
 
 std::string AbiText(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
@@ -114,20 +98,41 @@ struct PluginRegistry::Impl {
   struct Entry {
     std::string plugin;
     std::string hook;
-    const Hook* abi;
+    Hook abi;  // the host's validated copy
+  };
+  struct FieldEntry : Entry<ParcoursFieldType> {
+    std::string allowed;
+  };
+  struct SelfCheckEntry {
+    void* self = nullptr;
+    ParcoursSelfCheckFn fn = nullptr;
+  };
+  struct Pending {
+    std::string location;
+    bool file = false;  // true: LoadFile (missing is an error); false: a location
   };
 
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
-  PathwayReader reader;
   ParcoursHost host{};
+
+  // Pathway readers: the default (SetPathwayReader), and attached ones, latest last.
+  std::mutex readers_mu;
+  PathwayReader default_reader;
+  std::vector<std::pair<uint64_t, PathwayReader>> attached;
+  uint64_t next_reader_id = 1;
+
+  // Lazy loading: what is recorded and not loaded yet.
+  std::recursive_mutex load_mu;
+  std::atomic<bool> has_pending{false};
+  std::vector<Pending> pending;
 
   std::vector<PluginInfo> plugins;
   std::vector<PluginLoadError> errors;
-  std::map<std::string, const ParcoursPlugin*> provided;  // plugin name -> what it provides
+  std::map<std::string, SelfCheckEntry> self_checks;  // plugin name -> its self-check
   std::map<std::string, Entry<ParcoursGuard>> guards;
   std::map<std::string, Entry<ParcoursAction>> actions;
-  std::map<std::string, Entry<ParcoursFieldType>> field_types;
+  std::map<std::string, FieldEntry> field_types;
   std::map<std::string, std::string> workflows;
   std::map<std::string, std::string> reports;
 
@@ -152,13 +157,25 @@ struct PluginRegistry::Impl {
   static int32_t HostToday(void* self) { return static_cast<Impl*>(self)->clock.today().days(); }
   static int HostReadPathway(void* self, const char* id, ParcoursSink* out) {
     auto* impl = static_cast<Impl*>(self);
-    auto write = [&](const std::string& s) { out->write(out->self, s.data(), s.size()); };
-    if (!impl->reader) {
+    auto write = [&](const std::string& s) {
+      if (out && out->write) out->write(out->self, s.data(), s.size());
+    };
+    if (loading_depth > 0) {
+      write("pathways cannot be read while plugins load (read them in a hook, not in init)");
+      return PARCOURS_FAILED;
+    }
+    PathwayReader reader;
+    {
+      // A copy, called without the lock: the reader may call back into the registry.
+      std::lock_guard lock(impl->readers_mu);
+      reader = impl->attached.empty() ? impl->default_reader : impl->attached.back().second;
+    }
+    if (!reader) {
       write("the host gives no pathway access here");
       return PARCOURS_FAILED;
     }
     try {
-      auto r = impl->reader(id ? id : "");
+      auto r = reader(id ? id : "");
       if (r.ok()) {
         write(r->dump());
         return PARCOURS_OK;
@@ -177,90 +194,147 @@ struct PluginRegistry::Impl {
     return Status::Refused(file + ": " + message);
   }
 
-  // Checks and records what an initialised plugin provides; nothing is
-  // recorded unless everything is valid.
-  Status Register(const std::string& file, const ParcoursPluginDescriptor& d, const ParcoursPlugin& p) {
+  const PluginInfo* FindLoaded(const std::string& name) const {
+    for (const auto& p : plugins)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+
+  Status LoadFile(const std::string& path) {
+    std::error_code fec;
+    const std::string file = fs::weakly_canonical(fs::path(path), fec).string();
+    if (!fs::exists(file, fec)) return Fail(path, "no such file");
+    if (!fs::is_regular_file(file, fec)) return Fail(file, "not a regular file");
+
+    auto lib = plugins::OpenPluginLibrary(file);
+    if (!lib.ok()) return Fail(file, lib.status().message());
+    const ParcoursPluginDescriptor* d = nullptr;
+    ++loading_depth;
+    try {
+      d = lib->entry();
+    } catch (...) {
+      --loading_depth;
+      return Fail(file, "its entry function threw an exception");
+    }
+    --loading_depth;
+    auto desc = plugins::ReadDescriptorAbi(d);
+    if (!desc.ok()) return Fail(file, desc.status().message());
+
+    // The ABI first, before reading or calling anything else.
+    const std::string engine_abi = AbiText(PARCOURS_ABI_MAJOR, PARCOURS_ABI_MINOR);
+    if (desc->abi_major != PARCOURS_ABI_MAJOR) {
+      return Fail(file, "built for plugin ABI " + AbiText(desc->abi_major, desc->abi_minor) +
+                            "; this engine provides ABI " + engine_abi +
+                            " (the major version must match: rebuild the plugin against this SDK)");
+    }
+    if (desc->abi_minor > PARCOURS_ABI_MINOR) {
+      return Fail(file, "built for plugin ABI " + AbiText(desc->abi_major, desc->abi_minor) +
+                            ", newer than the ABI " + engine_abi +
+                            " this engine provides (upgrade parcours, or rebuild the plugin against this SDK)");
+    }
+    if (Status s = plugins::ReadDescriptor(d, *desc); !s.ok()) return Fail(file, s.message());
+    if (const PluginInfo* existing = FindLoaded(desc->name)) {
+      return Fail(file, "a plugin named \"" + desc->name + "\" is already loaded from " + existing->file);
+    }
+
+    const ParcoursPlugin* provided = nullptr;
+    ++loading_depth;
+    CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return desc->init(&host, &provided, sink); });
+    --loading_depth;
+    if (r.code != PARCOURS_OK || !provided) {
+      return Fail(file, "plugin " + desc->name + " failed to initialise: " +
+                            (r.out.empty() ? "no details given" : r.out));
+    }
+    auto copy = plugins::CopyProvided(provided, desc->name);
+    if (!copy.ok()) return Fail(file, copy.status().message());
+    Register(file, *desc, *copy);
+    return Status::Ok();
+  }
+
+  // Records what a validated plugin provides.
+  void Register(const std::string& file, const plugins::Descriptor& d, const plugins::Provided& p) {
     PluginInfo info;
     info.name = d.name;
-    info.version = d.version ? d.version : "";
-    info.description = d.description ? d.description : "";
+    info.version = d.version;
+    info.description = d.description;
     info.file = file;
     info.abi_major = static_cast<int>(d.abi_major);
     info.abi_minor = static_cast<int>(d.abi_minor);
-
-    std::vector<std::string> problems;
-    std::set<std::string> seen;
-    auto qualify = [&](const char* what, const char* name) -> std::string {
-      if (!IsValidName(name)) {
-        problems.push_back(std::string(what) + " name \"" + (name ? name : "") +
-                           "\" is not valid (use lowercase letters, digits and _)");
-        return {};
-      }
-      const std::string qualified = info.name + "." + name;
-      if (!seen.insert(std::string(what) + " " + qualified).second) {
-        problems.push_back(std::string(what) + " " + qualified + " is declared twice");
-        return {};
-      }
-      return qualified;
-    };
-    std::map<std::string, Entry<ParcoursGuard>> new_guards;
-    std::map<std::string, Entry<ParcoursAction>> new_actions;
-    std::map<std::string, Entry<ParcoursFieldType>> new_fields;
-    std::map<std::string, std::string> new_workflows, new_reports;
-    for (size_t i = 0; i < p.guard_count; ++i) {
-      const auto& g = p.guards[i];
-      if (auto q = qualify("guard", g.name); !q.empty()) {
-        if (!g.check) problems.push_back("guard " + q + " has no function");
-        new_guards[q] = {info.name, g.name, &g};
-        info.guards.push_back(q);
-      }
+    for (const auto& g : p.guards) {
+      guards[g.qualified] = {info.name, g.local, g.abi};
+      info.guards.push_back(g.qualified);
     }
-    for (size_t i = 0; i < p.action_count; ++i) {
-      const auto& a = p.actions[i];
-      if (auto q = qualify("action", a.name); !q.empty()) {
-        if (!a.run) problems.push_back("action " + q + " has no function");
-        if (a.phase != PARCOURS_BEFORE_COMMIT && a.phase != PARCOURS_AFTER_COMMIT)
-          problems.push_back("action " + q + " has an unknown phase");
-        new_actions[q] = {info.name, a.name, &a};
-        (a.phase == PARCOURS_AFTER_COMMIT ? info.after_commit : info.before_commit).push_back(q);
-      }
+    for (const auto& a : p.actions) {
+      actions[a.qualified] = {info.name, a.local, a.abi};
+      (a.abi.phase == PARCOURS_AFTER_COMMIT ? info.after_commit : info.before_commit).push_back(a.qualified);
     }
-    for (size_t i = 0; i < p.field_type_count; ++i) {
+    for (size_t i = 0; i < p.field_types.size(); ++i) {
       const auto& f = p.field_types[i];
-      if (auto q = qualify("field type", f.name); !q.empty()) {
-        if (!f.parse) problems.push_back("field type " + q + " has no function");
-        new_fields[q] = {info.name, f.name, &f};
-        info.field_types.push_back(q);
-      }
+      FieldEntry entry;
+      entry.plugin = info.name;
+      entry.hook = f.local;
+      entry.abi = f.abi;
+      entry.allowed = p.field_allowed[i];
+      field_types[f.qualified] = std::move(entry);
+      info.field_types.push_back(f.qualified);
     }
-    for (size_t i = 0; i < p.workflow_count; ++i) {
-      const auto& w = p.workflows[i];
-      if (auto q = qualify("workflow", w.name); !q.empty()) {
-        new_workflows[q] = w.yaml ? w.yaml : "";
-        info.workflows.push_back(q);
-      }
+    for (const auto& [name, yaml] : p.workflows) {
+      workflows[name] = yaml;
+      info.workflows.push_back(name);
     }
-    for (size_t i = 0; i < p.report_count; ++i) {
-      const auto& r = p.reports[i];
-      if (auto q = qualify("report", r.name); !q.empty()) {
-        new_reports[q] = r.yaml ? r.yaml : "";
-        info.reports.push_back(q);
-      }
+    for (const auto& [name, yaml] : p.reports) {
+      reports[name] = yaml;
+      info.reports.push_back(name);
     }
-    if (!problems.empty()) {
-      std::string all;
-      for (const auto& pr : problems) all += (all.empty() ? "" : "; ") + pr;
-      return Fail(file, "plugin " + info.name + " is invalid: " + all);
-    }
-    guards.merge(new_guards);
-    actions.merge(new_actions);
-    field_types.merge(new_fields);
-    workflows.merge(new_workflows);
-    reports.merge(new_reports);
-    provided[info.name] = &p;
+    self_checks[info.name] = {p.self_check_self, p.self_check};
     if (log) log->debug("plugin {} {} loaded from {}", info.name, info.version, file);
     plugins.push_back(std::move(info));
-    return Status::Ok();
+  }
+
+  void LoadDirectory(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return;
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file(ec) && entry.path().extension() == ".so") files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) static_cast<void>(LoadFile(f));
+  }
+
+  void LoadLocations(const std::vector<std::string>& locations) {
+    std::vector<std::string> seen;
+    for (const auto& location : locations) {
+      std::error_code ec;
+      const std::string canonical = fs::weakly_canonical(location, ec).string();
+      if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+      seen.push_back(canonical);
+      if (fs::is_directory(location, ec)) LoadDirectory(location);
+      else if (fs::exists(location, ec)) static_cast<void>(LoadFile(location));
+    }
+  }
+
+  // Loads what was recorded and is not loaded yet, once, in order.
+  void LoadPending() {
+    if (!has_pending.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(load_mu);
+    Impl* self = this;
+    while (!pending.empty()) {
+      std::vector<Pending> batch;
+      batch.swap(pending);
+      std::vector<std::string> locations;
+      for (const auto& p : batch) {
+        if (!p.file) {
+          locations.push_back(p.location);
+          continue;
+        }
+        self->LoadLocations(locations);
+        locations.clear();
+        static_cast<void>(self->LoadFile(p.location));
+      }
+      self->LoadLocations(locations);
+    }
+    has_pending.store(false, std::memory_order_release);
   }
 
   Status HookFailure(const char* kind, const std::string& name, const CallOutcome& r) const {
@@ -277,127 +351,108 @@ PluginRegistry::PluginRegistry(const Clock& clock, std::shared_ptr<spdlog::logge
 PluginRegistry::~PluginRegistry() = default;
 
 Status PluginRegistry::LoadFile(const std::string& path) {
-  std::error_code fec;
-  const std::string file = fs::weakly_canonical(fs::path(path), fec).string();
-  if (!fs::is_regular_file(file, fec)) return impl_->Fail(path, "no such file");
-
-  boost::dll::fs::error_code ec;
-  boost::dll::shared_library lib(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
-  if (ec || !lib.is_loaded()) {
-    return impl_->Fail(file, "not a loadable shared library (" + ec.message() + ")");
-  }
-  if (!lib.has(PARCOURS_PLUGIN_ENTRY_NAME)) {
-    return impl_->Fail(file, std::string("not a Parcours plugin: it has no entry symbol \"") +
-                                 PARCOURS_PLUGIN_ENTRY_NAME + "\" (declare one with PARCOURS_PLUGIN)");
-  }
-  // Keep the library before calling into it: it is never unloaded.
-  ParcoursEntryFn entry = nullptr;
-  {
-    std::lock_guard lock(LoadedLibrariesMutex());
-    LoadedLibraries().push_back(lib);
-    entry = LoadedLibraries().back().get_alias<const ParcoursPluginDescriptor*()>(PARCOURS_PLUGIN_ENTRY_NAME);
-  }
-  const ParcoursPluginDescriptor* d = nullptr;
-  try {
-    d = entry();
-  } catch (...) {
-    return impl_->Fail(file, "its entry function threw an exception");
-  }
-  if (!d) return impl_->Fail(file, "its entry function returned no descriptor");
-
-  // The ABI first, before reading or calling anything else.
-  const std::string engine_abi = AbiText(PARCOURS_ABI_MAJOR, PARCOURS_ABI_MINOR);
-  if (d->abi_major != PARCOURS_ABI_MAJOR) {
-    return impl_->Fail(file, "built for plugin ABI " + AbiText(d->abi_major, d->abi_minor) +
-                                 "; this engine provides ABI " + engine_abi +
-                                 " (the major version must match: rebuild the plugin against this SDK)");
-  }
-  if (d->abi_minor > PARCOURS_ABI_MINOR) {
-    return impl_->Fail(file, "built for plugin ABI " + AbiText(d->abi_major, d->abi_minor) +
-                                 ", newer than the ABI " + engine_abi +
-                                 " this engine provides (upgrade parcours, or rebuild the plugin "
-                                 "against this SDK)");
-  }
-  if (!IsValidName(d->name)) {
-    return impl_->Fail(file, std::string("its name \"") + (d->name ? d->name : "") +
-                                 "\" is not valid (use lowercase letters, digits and _)");
-  }
-  if (const PluginInfo* existing = Find(d->name)) {
-    return impl_->Fail(file, std::string("a plugin named \"") + d->name + "\" is already loaded from " +
-                                 existing->file);
-  }
-  if (!d->init) return impl_->Fail(file, std::string("plugin ") + d->name + " has no init function");
-
-  const ParcoursPlugin* provided = nullptr;
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return d->init(&impl_->host, &provided, sink); });
-  if (r.code != PARCOURS_OK || !provided) {
-    return impl_->Fail(file, std::string("plugin ") + d->name + " failed to initialise: " +
-                                 (r.out.empty() ? "no details given" : r.out));
-  }
-  return impl_->Register(file, *d, *provided);
+  std::lock_guard lock(impl_->load_mu);
+  return impl_->LoadFile(path);
 }
 
 void PluginRegistry::LoadDirectory(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return;
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() == ".so") files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) static_cast<void>(LoadFile(f));
+  std::lock_guard lock(impl_->load_mu);
+  impl_->LoadDirectory(dir);
 }
 
 void PluginRegistry::LoadLocations(const std::vector<std::string>& locations) {
-  std::vector<std::string> seen;
-  for (const auto& location : locations) {
-    std::error_code ec;
-    const std::string canonical = fs::weakly_canonical(location, ec).string();
-    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
-    seen.push_back(canonical);
-    if (fs::is_directory(location, ec)) LoadDirectory(location);
-    else if (fs::exists(location, ec)) static_cast<void>(LoadFile(location));
-  }
+  std::lock_guard lock(impl_->load_mu);
+  impl_->LoadLocations(locations);
 }
 
-const std::vector<PluginInfo>& PluginRegistry::plugins() const { return impl_->plugins; }
-const std::vector<PluginLoadError>& PluginRegistry::errors() const { return impl_->errors; }
+void PluginRegistry::AddLocations(const std::vector<std::string>& locations) {
+  std::lock_guard lock(impl_->load_mu);
+  for (const auto& l : locations) impl_->pending.push_back({l, false});
+  if (!impl_->pending.empty()) impl_->has_pending.store(true, std::memory_order_release);
+}
+
+void PluginRegistry::AddFiles(const std::vector<std::string>& files) {
+  std::lock_guard lock(impl_->load_mu);
+  for (const auto& f : files) impl_->pending.push_back({f, true});
+  if (!impl_->pending.empty()) impl_->has_pending.store(true, std::memory_order_release);
+}
+
+std::size_t PluginRegistry::pending() const {
+  std::lock_guard lock(impl_->load_mu);
+  return impl_->pending.size();
+}
+
+const std::vector<PluginInfo>& PluginRegistry::plugins() const {
+  impl_->LoadPending();
+  return impl_->plugins;
+}
+const std::vector<PluginLoadError>& PluginRegistry::errors() const {
+  impl_->LoadPending();
+  return impl_->errors;
+}
 
 const PluginInfo* PluginRegistry::Find(const std::string& plugin_name) const {
-  for (const auto& p : impl_->plugins)
-    if (p.name == plugin_name) return &p;
-  return nullptr;
+  impl_->LoadPending();
+  return impl_->FindLoaded(plugin_name);
 }
 
-void PluginRegistry::SetPathwayReader(PathwayReader reader) { impl_->reader = std::move(reader); }
+void PluginRegistry::SetPathwayReader(PathwayReader reader) {
+  std::lock_guard lock(impl_->readers_mu);
+  impl_->default_reader = std::move(reader);
+}
 
-bool PluginRegistry::HasGuard(const std::string& name) const { return impl_->guards.count(name) > 0; }
+PluginRegistry::ReaderHandle PluginRegistry::AttachPathwayReader(PathwayReader reader) const {
+  Impl* impl = impl_.get();
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(impl->readers_mu);
+    id = impl->next_reader_id++;
+    impl->attached.emplace_back(id, std::move(reader));
+  }
+  return ReaderHandle(static_cast<void*>(impl), [impl, id](void*) {
+    std::lock_guard lock(impl->readers_mu);
+    auto& a = impl->attached;
+    a.erase(std::remove_if(a.begin(), a.end(), [id](const auto& r) { return r.first == id; }), a.end());
+  });
+}
+
+bool PluginRegistry::HasGuard(const std::string& name) const {
+  impl_->LoadPending();
+  return impl_->guards.count(name) > 0;
+}
 bool PluginRegistry::HasBeforeCommit(const std::string& name) const {
+  impl_->LoadPending();
   auto it = impl_->actions.find(name);
-  return it != impl_->actions.end() && it->second.abi->phase == PARCOURS_BEFORE_COMMIT;
+  return it != impl_->actions.end() && it->second.abi.phase == PARCOURS_BEFORE_COMMIT;
 }
 bool PluginRegistry::HasAfterCommit(const std::string& name) const {
+  impl_->LoadPending();
   auto it = impl_->actions.find(name);
-  return it != impl_->actions.end() && it->second.abi->phase == PARCOURS_AFTER_COMMIT;
+  return it != impl_->actions.end() && it->second.abi.phase == PARCOURS_AFTER_COMMIT;
 }
-bool PluginRegistry::HasFieldType(const std::string& name) const { return impl_->field_types.count(name) > 0; }
+bool PluginRegistry::HasFieldType(const std::string& name) const {
+  impl_->LoadPending();
+  return impl_->field_types.count(name) > 0;
+}
 
 std::string PluginRegistry::FieldTypeAllowed(const std::string& name) const {
+  impl_->LoadPending();
   auto it = impl_->field_types.find(name);
-  if (it == impl_->field_types.end() || !it->second.abi->allowed) return "a valid " + name;
-  return it->second.abi->allowed;
+  if (it == impl_->field_types.end() || it->second.allowed.empty()) return "a valid " + name;
+  return it->second.allowed;
 }
 
 Status PluginRegistry::RunGuard(const std::string& name, const Json& context) const {
+  impl_->LoadPending();
   auto it = impl_->guards.find(name);
   if (it == impl_->guards.end()) {
     return Status::Refused("guard " + name + " is not available: plugin " + name.substr(0, name.find('.')) +
                                " is not loaded",
                            "Nothing was written. See `parcours plugins list`.");
   }
-  const auto* g = it->second.abi;
+  const auto& g = it->second.abi;
   const std::string input = context.dump();
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return g->check(g->self, input.c_str(), sink); });
+  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return g.check(g.self, input.c_str(), sink); });
   if (r.code == PARCOURS_OK) return Status::Ok();
   if (r.code == PARCOURS_REFUSED) {
     return Status::Refused(r.out.empty() ? "refused by " + name : r.out, "(rule " + name + ")");
@@ -406,15 +461,16 @@ Status PluginRegistry::RunGuard(const std::string& name, const Json& context) co
 }
 
 Result<Json> PluginRegistry::RunBeforeCommit(const std::string& name, const Json& context) const {
+  impl_->LoadPending();
   auto it = impl_->actions.find(name);
-  if (it == impl_->actions.end() || it->second.abi->phase != PARCOURS_BEFORE_COMMIT) {
+  if (it == impl_->actions.end() || it->second.abi.phase != PARCOURS_BEFORE_COMMIT) {
     return Status::Refused("action " + name + " is not available: plugin " + name.substr(0, name.find('.')) +
                                " is not loaded",
                            "Nothing was written. See `parcours plugins list`.");
   }
-  const auto* a = it->second.abi;
+  const auto& a = it->second.abi;
   const std::string input = context.dump();
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return a->run(a->self, input.c_str(), sink); });
+  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return a.run(a.self, input.c_str(), sink); });
   if (r.code == PARCOURS_REFUSED) return Status::Refused(r.out, "(rule " + name + ")");
   if (r.code != PARCOURS_OK) return impl_->HookFailure("action", name, r);
   try {
@@ -427,26 +483,28 @@ Result<Json> PluginRegistry::RunBeforeCommit(const std::string& name, const Json
 }
 
 Status PluginRegistry::RunAfterCommit(const std::string& name, const Json& event) const {
+  impl_->LoadPending();
   auto it = impl_->actions.find(name);
-  if (it == impl_->actions.end() || it->second.abi->phase != PARCOURS_AFTER_COMMIT) {
+  if (it == impl_->actions.end() || it->second.abi.phase != PARCOURS_AFTER_COMMIT) {
     return Status::Refused("action " + name + " is not available");
   }
-  const auto* a = it->second.abi;
+  const auto& a = it->second.abi;
   const std::string input = event.dump();
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return a->run(a->self, input.c_str(), sink); });
+  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return a.run(a.self, input.c_str(), sink); });
   if (r.code == PARCOURS_OK) return Status::Ok();
   return impl_->HookFailure("action", name, r);
 }
 
 Result<Json> PluginRegistry::ParseField(const std::string& type, const std::string& raw) const {
+  impl_->LoadPending();
   auto it = impl_->field_types.find(type);
   if (it == impl_->field_types.end()) {
     return Status::Refused("field type " + type + " is not available: plugin " + type.substr(0, type.find('.')) +
                                " is not loaded",
                            "Nothing was written. See `parcours plugins list`.");
   }
-  const auto* f = it->second.abi;
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return f->parse(f->self, raw.c_str(), sink); });
+  const auto& f = it->second.abi;
+  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return f.parse(f.self, raw.c_str(), sink); });
   if (r.code == PARCOURS_REFUSED) return Status::Refused(r.out, FieldTypeAllowed(type));
   if (r.code != PARCOURS_OK) return impl_->HookFailure("field type", type, r);
   try {
@@ -457,28 +515,32 @@ Result<Json> PluginRegistry::ParseField(const std::string& type, const std::stri
 }
 
 Status PluginRegistry::SelfCheck(const std::string& plugin_name) const {
-  auto it = impl_->provided.find(plugin_name);
-  if (it == impl_->provided.end()) return Status::NotFound("no plugin " + plugin_name + " is loaded");
-  const ParcoursPlugin* p = it->second;
-  if (!p->self_check) return Status::Ok();
-  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return p->self_check(p->self_check_self, sink); });
+  impl_->LoadPending();
+  auto it = impl_->self_checks.find(plugin_name);
+  if (it == impl_->self_checks.end()) return Status::NotFound("no plugin " + plugin_name + " is loaded");
+  const auto check = it->second;
+  if (!check.fn) return Status::Ok();
+  CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return check.fn(check.self, sink); });
   if (r.code == PARCOURS_OK) return Status::Ok();
   return Status::Refused("plugin " + plugin_name + " failed its self-checks:\n" + r.out);
 }
 
 std::optional<std::string> PluginRegistry::WorkflowYaml(const std::string& name) const {
+  impl_->LoadPending();
   auto it = impl_->workflows.find(name);
   if (it == impl_->workflows.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<std::string> PluginRegistry::ReportYaml(const std::string& name) const {
+  impl_->LoadPending();
   auto it = impl_->reports.find(name);
   if (it == impl_->reports.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> PluginRegistry::ReportNames() const {
+  impl_->LoadPending();
   std::vector<std::string> out;
   for (const auto& [name, yaml] : impl_->reports) out.push_back(name);
   return out;

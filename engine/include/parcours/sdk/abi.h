@@ -24,9 +24,22 @@ extern "C" {
 #define PARCOURS_ABI_MAJOR 1
 #define PARCOURS_ABI_MINOR 0
 
-/* Name of the symbol every plugin exports (a Boost.DLL alias of a function
- * returning const ParcoursPluginDescriptor*). */
+/* Name of the symbol every plugin exports. The host accepts two forms, told
+ * apart by the symbol's type in the library's dynamic symbol table:
+ *  - a Boost.DLL alias (what PARCOURS_PLUGIN declares): a data symbol
+ *    holding the address of a ParcoursEntryFn,
+ *      BOOST_DLL_ALIAS(my_entry, parcours_plugin_entry)
+ *  - a plain C function of type ParcoursEntryFn,
+ *      extern "C" const ParcoursPluginDescriptor* parcours_plugin_entry(void);
+ * Any other kind of symbol of that name is refused. */
 #define PARCOURS_PLUGIN_ENTRY_NAME "parcours_plugin_entry"
+
+/* Limits the host checks before using what a plugin hands it; a plugin
+ * beyond them is refused, not truncated. */
+#define PARCOURS_MAX_ENTRIES 1024         /* guards, actions, field types, workflows, reports: each */
+#define PARCOURS_MAX_NAME_BYTES 64        /* a plugin's or a hook's name */
+#define PARCOURS_MAX_TEXT_BYTES 4096      /* version, description, a field type's `allowed` */
+#define PARCOURS_MAX_DEFINITION_BYTES (16 * 1024 * 1024) /* a workflow's or report's YAML text */
 
 /* What a hook returns. */
 enum ParcoursCode {
@@ -58,7 +71,8 @@ typedef struct ParcoursHost {
   void (*log)(void* self, const char* plugin, int level, const char* message);
   /* Today's date as the engine sees it, as days since 1970-01-01. */
   int32_t (*today)(void* self);
-  /* Reads a pathway: writes {"state": {...}, "events": [...]} as JSON.
+  /* Reads a pathway from the engine's store, from a hook (not from init):
+   * writes {"state": {...}, "events": [...]} as JSON (docs/plugins.md).
    * PARCOURS_OK, PARCOURS_REFUSED if there is no such pathway (reason in
    * out), or PARCOURS_FAILED (error in out). */
   int (*read_pathway)(void* self, const char* pathway_id, ParcoursSink* out);
@@ -122,7 +136,9 @@ typedef struct ParcoursReport {
 } ParcoursReport;
 
 /* What an initialised plugin provides. Owned by the plugin; valid for the
- * life of the process. */
+ * life of the process. Each count is the length of the array next to it (at
+ * most PARCOURS_MAX_ENTRIES; the array may be NULL only when it is 0); every
+ * entry has a name and, for hooks, a function. */
 typedef struct ParcoursPlugin {
   size_t guard_count;
   const ParcoursGuard* guards;
