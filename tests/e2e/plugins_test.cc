@@ -84,5 +84,40 @@ transitions:
                        "Nothing was written"});
 }
 
+TEST_F(PluginsTest, AHookReadsThePathwayThroughTheHost) {
+  InitStore();
+  const std::string yaml = dir() / "reading.yaml";
+  WriteFile(yaml, R"(programme: reading
+steps:
+  - id: start
+    initial: true
+  - id: done
+    final: true
+transitions:
+  - id: finish
+    from: [start]
+    to: done
+    guards:
+      - plugin: reads_pathway.exists
+    derive:
+      - plugin: reads_pathway.summary
+)");
+  const Args plugin = {"--no-default-plugins", "--plugin", Fixture("reads_pathway")};
+  auto with_plugin = [&](Args args) {
+    args.insert(args.begin(), plugin.begin(), plugin.end());
+    return args;
+  };
+  Ok(with_plugin({"programme", "install", yaml}));
+  const std::string person = AddPerson("Awa Diallo");
+  const std::string pathway = Ok(with_plugin({"enroll", person, "reading"})).value("pathway", "");
+  // Before: the host gave plugins no pathway access, and the guard failed.
+  Ok(with_plugin({"advance", pathway, "finish"}));
+  const Json shown = Show(pathway);
+  ASSERT_EQ(shown["events"].size(), 2u) << shown.dump();
+  EXPECT_EQ(shown["events"][1]["fields"]["read_events"], 1) << shown.dump();
+  EXPECT_EQ(shown["events"][1]["fields"]["read_step"], "start") << shown.dump();
+  EXPECT_EQ(shown["events"][1]["fields"]["read_programme"], "reading") << shown.dump();
+}
+
 }  // namespace
 }  // namespace parcours::e2e

@@ -12,7 +12,22 @@ namespace parcours {
 Engine::Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
                std::shared_ptr<spdlog::logger> log, const PluginRegistry* plugins)
     : store_(store), clock_(clock), log_(log), plugins_(plugins), bus_(io, log),
-      impl_(std::make_unique<Impl>(store, clock, log, bus_, io, plugins)) {}
+      impl_(std::make_unique<Impl>(store, clock, log, bus_, io, plugins)) {
+  // Plugins read pathways through this engine while it lives (Host::ReadPathway,
+  // docs/plugins.md). GetPathway takes no engine lock: a hook called while a
+  // command holds write_mu reads the state before that command.
+  if (plugins_ == nullptr) return;
+  impl_->pathway_reader = plugins_->AttachPathwayReader([this](const std::string& id) -> Result<Json> {
+    PARCOURS_ASSIGN_OR_RETURN(PathwayView view, GetPathway(id));
+    Json events = Json::array();
+    for (const auto& e : view.events) {
+      Json j = e.ToJson();
+      j["voided"] = std::binary_search(view.voided.begin(), view.voided.end(), e.seq);
+      events.push_back(std::move(j));
+    }
+    return Json{{"state", view.state.ToJson()}, {"events", std::move(events)}};
+  });
+}
 
 Engine::~Engine() = default;
 

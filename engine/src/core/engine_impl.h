@@ -106,6 +106,7 @@ struct Engine::Impl {
   EventBus& bus;
   boost::asio::io_context& io;
   const PluginRegistry* plugins;
+  PluginRegistry::ReaderHandle pathway_reader;  // set by Engine(): plugins read pathways through it
 
   std::mutex write_mu;  // one writer at a time: read-check-write sequences stay valid
   std::mt19937_64 rng{std::random_device{}()};
