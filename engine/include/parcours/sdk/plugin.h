@@ -301,6 +301,8 @@ int InitPlugin(const char* name, const ParcoursHost* host, const ParcoursPlugin*
 
 // Declares the plugin: its name ([a-z][a-z0-9_]*), version, description and
 // init function `void INIT(parcours::sdk::Plugin&)`. Use once per library.
+// Its entry symbol is the Boost.DLL alias form; the host also accepts a plain
+// extern "C" entry function (parcours/sdk/abi.h, PARCOURS_PLUGIN_ENTRY_NAME).
 #define PARCOURS_PLUGIN(NAME, VERSION, DESCRIPTION, INIT)                                              \
   namespace {                                                                                          \
   int parcours_plugin_init_(const ParcoursHost* host, const ParcoursPlugin** out, ParcoursSink* error) { \
