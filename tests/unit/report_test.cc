@@ -500,7 +500,9 @@ TEST_F(ReportTest, DurableEmploymentAndVaeNone) {
   placed("Creation Man", {{"contract", "creation"}});                         // durable
   placed("Cdd Six", {{"contract", "cdd"}, {"months", "6"}});                   // durable
   placed("Cdd Five", {{"contract", "cdd"}, {"months", "5"}});                  // not
-  placed("Aide Twelve", {{"contract", "contrat_aide"}, {"months", "12"}});     // durable
+  // A subsidised contract is transition employment, whatever its length.
+  placed("Aide Twelve", {{"contract", "contrat_aide"}, {"months", "12"}});     // not
+  placed("Aide Six", {{"contract", "contrat_aide"}, {"months", "6"}});         // not
   placed("Interim Six", {{"contract", "interim"}, {"months", "6"}});           // durable
   placed("Interim One", {{"contract", "interim"}, {"months", "1"}});           // not
   placed("Cdi Months", {{"contract", "cdi"}, {"months", "2"}});                // durable: cdi
@@ -510,12 +512,12 @@ TEST_F(ReportTest, DurableEmploymentAndVaeNone) {
   Record(vae, "vae_decided", "2026-03-02", {{"result", "none"}});
 
   const OutcomesReport r = Report("2026-03-01", "2026-03-31");
-  EXPECT_EQ(r.totals.counts, Expect({{"referred", 9},
-                                     {"positioned", 9},
+  EXPECT_EQ(r.totals.counts, Expect({{"referred", 10},
+                                     {"positioned", 10},
                                      {"vae_started", 1},
-                                     {"placed", 8},
-                                     {"durable_employment", 6},
-                                     {"active_at_end", 9}}));
+                                     {"placed", 9},
+                                     {"durable_employment", 5},
+                                     {"active_at_end", 10}}));
 }
 
 TEST_F(ReportTest, ActiveAtEnd) {

@@ -454,7 +454,7 @@ indicators:
   - id: placed
     when: "action == 'place'"
   - id: durable_employment
-    when: "action == 'place' and (contract in ['cdi', 'creation'] or months >= 6)"
+    when: "action == 'place' and (contract in ['cdi', 'creation'] or (contract in ['cdd', 'interim'] and months >= 6))"
   - id: exits
     when: "exit"
   - id: exits_by_reason
