@@ -375,8 +375,8 @@ class ReportDefinitionTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
   }
 
-  // The period is March 2026; the previous one, of the same 31 days, is
-  // 2026-01-29 .. 2026-02-28. Comments say what each pathway contributes.
+  // The period is March 2026; the previous one is February 2026 (a whole
+  // month: the month before). Comments say what each pathway contributes.
   void BuildPopulation() {
     // Anna, F, rqth yes. Previous: referred, positioned, active at its end.
     // Period: trained (GRETA/DEAES), placed cdi (durable), active at the end.
@@ -418,8 +418,8 @@ class ReportDefinitionTest : public ::testing::Test {
 
     // Fay, F, no rqth recorded: enrolled the day before the previous period
     // (not referred in it), positioned on its first day; active at both ends.
-    const auto fay = Enroll(NewPerson("Fay Fabre", "1995-09-09", "F"), "2026-01-28");
-    Advance(fay, "position", "2026-01-29");
+    const auto fay = Enroll(NewPerson("Fay Fabre", "1995-09-09", "F"), "2026-01-31");
+    Advance(fay, "position", "2026-02-01");
     Advance(fay, "exit", "2026-04-15", {{"reason", "other"}});
   }
 
@@ -474,16 +474,43 @@ TEST_F(ReportDefinitionTest, TotalsOfEveryIndicatorKind) {
   EXPECT_EQ(r.indicators[8].listed_values, kReasons);  // from the workflow's reason enum
 }
 
-TEST_F(ReportDefinitionTest, PreviousPeriodHasTheSameLengthAndEndsTheDayBeforeFrom) {
-  EXPECT_EQ(PreviousPeriod(D("2026-03-01"), D("2026-03-31")), std::make_pair(D("2026-01-29"), D("2026-02-28")));
-  EXPECT_EQ(PreviousPeriod(D("2026-04-01"), D("2026-06-30")), std::make_pair(D("2025-12-31"), D("2026-03-31")));
-  EXPECT_EQ(PreviousPeriod(D("2024-03-01"), D("2024-03-01")), std::make_pair(D("2024-02-29"), D("2024-02-29")));
-  EXPECT_EQ(PreviousPeriod(D("2026-01-01"), D("2026-12-31")), std::make_pair(D("2025-01-01"), D("2025-12-31")));
+using Period = std::pair<Date, Date>;
+Period P(const char* from, const char* to) { return {D(from), D(to)}; }
+
+TEST(PreviousPeriod, AWholeYearIsComparedWithThePreviousYear) {
+  EXPECT_EQ(PreviousPeriod(D("2025-01-01"), D("2025-12-31")), P("2024-01-01", "2024-12-31"));  // 2024 is leap
+  EXPECT_EQ(PreviousPeriod(D("2026-01-01"), D("2026-12-31")), P("2025-01-01", "2025-12-31"));
+  EXPECT_EQ(PreviousPeriod(D("2025-01-01"), D("2026-12-31")), P("2023-01-01", "2024-12-31"));  // two years
+}
+
+TEST(PreviousPeriod, AWholeMonthIsComparedWithThePreviousMonthWhateverItsLength) {
+  EXPECT_EQ(PreviousPeriod(D("2026-03-01"), D("2026-03-31")), P("2026-02-01", "2026-02-28"));
+  EXPECT_EQ(PreviousPeriod(D("2024-03-01"), D("2024-03-31")), P("2024-02-01", "2024-02-29"));  // leap February
+  EXPECT_EQ(PreviousPeriod(D("2024-02-01"), D("2024-02-29")), P("2024-01-01", "2024-01-31"));
+  EXPECT_EQ(PreviousPeriod(D("2023-02-01"), D("2023-02-28")), P("2023-01-01", "2023-01-31"));
+  EXPECT_EQ(PreviousPeriod(D("2026-05-01"), D("2026-05-31")), P("2026-04-01", "2026-04-30"));
+  EXPECT_EQ(PreviousPeriod(D("2026-01-01"), D("2026-01-31")), P("2025-12-01", "2025-12-31"));  // over the year end
+}
+
+TEST(PreviousPeriod, AWholeQuarterIsComparedWithThePreviousQuarter) {
+  EXPECT_EQ(PreviousPeriod(D("2026-04-01"), D("2026-06-30")), P("2026-01-01", "2026-03-31"));
+  EXPECT_EQ(PreviousPeriod(D("2026-01-01"), D("2026-03-31")), P("2025-10-01", "2025-12-31"));  // over the year end
+  EXPECT_EQ(PreviousPeriod(D("2024-04-01"), D("2024-06-30")), P("2024-01-01", "2024-03-31"));  // with 29 February
+  EXPECT_EQ(PreviousPeriod(D("2026-07-01"), D("2026-12-31")), P("2026-01-01", "2026-06-30"));  // a half-year
+}
+
+TEST(PreviousPeriod, OtherPeriodsAreComparedWithAsManyDaysJustBefore) {
+  EXPECT_EQ(PreviousPeriod(D("2024-03-01"), D("2024-03-01")), P("2024-02-29", "2024-02-29"));
+  EXPECT_EQ(PreviousPeriod(D("2026-03-10"), D("2026-03-19")), P("2026-02-28", "2026-03-09"));
+  EXPECT_EQ(PreviousPeriod(D("2024-03-02"), D("2024-03-31")), P("2024-02-01", "2024-03-01"));   // 30 days, leap
+  EXPECT_EQ(PreviousPeriod(D("2026-01-01"), D("2026-01-30")), P("2025-12-02", "2025-12-31"));   // not the whole month
+  EXPECT_EQ(PreviousPeriod(D("2025-01-02"), D("2025-12-31")), P("2024-01-04", "2025-01-01"));   // not the whole year
+}
 
   BuildPopulation();
   const ReportResult r = SampleMarch();
   ASSERT_TRUE(r.compare_previous);
-  EXPECT_EQ(r.previous_from, D("2026-01-29"));
+  EXPECT_EQ(r.previous_from, D("2026-02-01"));
   EXPECT_EQ(r.previous_to, D("2026-02-28"));
   EXPECT_EQ(r.previous.numbers, (Numbers{{"referred", 2},  // Anna, Eve (on its last day); not Fay (the day before)
                                          {"positioned", 2},  // Anna, Fay (on its first day)
@@ -500,7 +527,7 @@ TEST_F(ReportDefinitionTest, PreviousPeriodHasTheSameLengthAndEndsTheDayBeforeFr
   EXPECT_EQ(r.previous.by.at("contracts"), (std::map<std::string, int64_t>{{"cdi", 0}, {"interim", 0}}));
 
   const Json j = r.ToJson();
-  EXPECT_EQ(j.at("previous").at("from"), "2026-01-29");
+  EXPECT_EQ(j.at("previous").at("from"), "2026-02-01");
   EXPECT_EQ(j.at("previous").at("to"), "2026-02-28");
   EXPECT_EQ(j.at("previous").at("indicators").at("durable_rate"), nullptr);
   EXPECT_EQ(j.at("previous").at("indicators").at("active"), 3);
@@ -512,6 +539,7 @@ TEST_F(ReportDefinitionTest, PreviousPeriodHasTheSameLengthAndEndsTheDayBeforeFr
   EXPECT_EQ(change.at("active"), 1);
   EXPECT_EQ(change.at("durable_rate"), nullptr);  // no rate in the previous period
   EXPECT_EQ(change.at("exit_rate"), 0.0);
+TEST_F(ReportDefinitionTest, PreviousPeriodIsComparedWithTheCalendarPeriodBefore) {
   EXPECT_EQ(change.at("exits_by_reason").at("employment"), 1);
   EXPECT_EQ(change.at("exits_by_reason").at("moved"), -1);
   EXPECT_EQ(change.at("exits_by_reason").at("other"), 0);
@@ -686,7 +714,7 @@ TEST_F(ReportDefinitionTest, CsvShowsTheSameFigures) {
             "exits_by_reason.refused,exits_by_reason.other,contracts.cdi,contracts.interim,contracts.cdd,"
             "exit_rate,rqth_referred,active");
   EXPECT_EQ(lines[1], "all,all,2,2,3,2,1,50.0,2,1,1,0,0,0,0,0,1,0,1,50.0,1,4");
-  EXPECT_EQ(lines[2], "previous,2026-01-29/2026-02-28,2,2,0,0,0,,0,1,0,0,0,1,0,0,0,0,0,50.0,1,3");
+  EXPECT_EQ(lines[2], "previous,2026-02-01/2026-02-28,2,2,0,0,0,,0,1,0,0,0,1,0,0,0,0,0,50.0,1,3");
   EXPECT_EQ(lines[3], "change,all,0,0,3,2,1,,2,0,1,0,0,-1,0,0,1,0,1,0.0,0,1");
   EXPECT_EQ(lines[4], "sex,F,0,0,1,1,1,100.0,1,0,0,0,0,0,0,0,1,0,0,,0,2");
   EXPECT_EQ(lines[7], "entry.attrs.rqth,yes,1,1,2,1,1,100.0,1,0,0,0,0,0,0,0,1,0,0,0.0,1,2");
@@ -699,7 +727,7 @@ TEST_F(ReportDefinitionTest, TableShowsTheSameFigures) {
   const Strings lines = SplitLines(table);
   ASSERT_GE(lines.size(), 4u) << table;
   EXPECT_EQ(lines[0], "Sample report: insertion, 2026-03-01 to 2026-03-31");
-  EXPECT_EQ(lines[1], "Compared with the previous period: 2026-01-29 to 2026-02-28");
+  EXPECT_EQ(lines[1], "Compared with the previous period: 2026-02-01 to 2026-02-28");
   auto row = [&](const std::string& section, const std::string& name) {
     const std::size_t at = table.find(section);
     EXPECT_NE(at, std::string::npos) << section;

@@ -142,7 +142,8 @@ struct ReportResult {
   // dimension -> values always shown, in this order; other values found come
   // after, alphabetically.
   std::map<std::string, std::vector<std::string>> dimension_values;
-  // compare_previous: the period of the same length ending the day before `from`.
+  // compare_previous: the period ending the day before `from`, as many whole
+  // calendar months as [from, to] when it is whole months, else as many days.
   bool compare_previous = false;
   Date previous_from;
   Date previous_to;

@@ -254,6 +254,14 @@ std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::pair<Date, Date> PreviousPeriod(Date from, Date to) {
   const Date previous_to = from.plus_days(-1);
+  // Whole calendar months (a month, a quarter, a year...): as many months just before.
+  if (from.day() == 1 && to.plus_days(1).day() == 1) {
+    const int first = from.year() * 12 + from.month() - 1;  // months since year 0
+    const int months = to.year() * 12 + to.month() - first;
+    const int start = first - months;
+    if (start >= 12)  // year 1 or later
+      if (auto previous_from = Date::FromYmd(start / 12, start % 12 + 1, 1)) return {*previous_from, previous_to};
+  }
   return {previous_to.plus_days(-from.days_until(to)), previous_to};
 }
 

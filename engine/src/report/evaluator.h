@@ -19,7 +19,10 @@ namespace parcours {
 Result<ReportResult> EvaluateReport(const Store& store, const ReportDefinition& definition,
                                     const Workflow& workflow, Date from, Date to);
 
-// The period of the same length as [from, to] that ends the day before `from`.
+// The period compared with [from, to], ending the day before `from`: when
+// [from, to] is a run of whole calendar months (a month, a quarter, a year...),
+// the same number of whole months just before (March -> February, 2025 ->
+// 2024, Q2 -> Q1); otherwise the same number of days just before.
 std::pair<Date, Date> PreviousPeriod(Date from, Date to);
 
 }  // namespace parcours
