@@ -45,10 +45,18 @@ Status List(Context& ctx) {
   Json arr = Json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : reports) {
-    arr.push_back({{"name", r.name}, {"label", r.label}, {"description", r.description}, {"provider", r.provider}});
-    rows.push_back({r.name, r.label, r.provider});
+    // programmes: null when the report applies to every programme.
+    const Json programmes = r.programmes.empty() ? Json(nullptr) : Json(r.programmes);
+    arr.push_back({{"name", r.name},
+                   {"label", r.label},
+                   {"description", r.description},
+                   {"provider", r.provider},
+                   {"programmes", programmes}});
+    std::string served = r.programmes.empty() ? "any" : "";
+    for (const auto& p : r.programmes) served += (served.empty() ? "" : ", ") + p;
+    rows.push_back({r.name, r.label, r.provider, served});
   }
-  ctx.out.Emit(Json{{"reports", arr}}, Table({"REPORT", "LABEL", "PROVIDER"}, rows) +
+  ctx.out.Emit(Json{{"reports", arr}}, Table({"REPORT", "LABEL", "PROVIDER", "PROGRAMMES"}, rows) +
                                            "Run one with `parcours report run NAME --programme P --from D --to D`.");
   return Status::Ok();
 }

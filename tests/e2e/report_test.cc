@@ -347,5 +347,65 @@ TEST_F(StoreTest, ReportOnAnEmptyProgrammeIsAllZeros) {
   EXPECT_EQ(j["breakdowns"]["age_band"]["50_plus"], Figures({}));
 }
 
+// ---- plugin reports and the programmes they serve --------------------------------
+
+// A shipped plugin, as built next to the test fixtures (build/plugins/NAME.so).
+std::string ShippedPlugin(const std::string& name) {
+  return std::string(PARCOURS_FIXTURE_DIR) + "/../plugins/" + name + ".so";
+}
+
+class PluginReportTest : public InsertionTest {
+ protected:
+  void SetUp() override {
+    InsertionTest::SetUp();
+    ASSERT_TRUE(std::filesystem::exists(ShippedPlugin("iae"))) << "build the iae target: " << ShippedPlugin("iae");
+  }
+  // ARGS with only the iae plugin loaded.
+  static Args WithIae(const Args& args) {
+    Args full = {"--no-default-plugins", "--plugin", ShippedPlugin("iae")};
+    full.insert(full.end(), args.begin(), args.end());
+    return full;
+  }
+};
+
+TEST_F(PluginReportTest, APluginReportIsRefusedOnAProgrammeItDoesNotServe) {
+  Enroll(AddPerson("Awa Diallo", "1991-04-02", "F"), "2026-09-01", "france_travail");
+  const Args run = {"report", "run", "iae.sorties", "--programme", "insertion", "--from", "2026-01-01",
+                    "--to", "2026-12-31"};
+  Refused(3, WithIae(run),
+          {"report \"iae.sorties\" does not apply to programme \"insertion\"", "it serves the programmes iae, peps",
+           "Run it with --programme iae"});
+  Args json = {"--json"};
+  json.insert(json.end(), run.begin(), run.end());
+  const CliResult r = Run(WithIae(json));
+  EXPECT_EQ(r.exit_code, 3) << Describe(json, r);
+  EXPECT_EQ(r.out, "");
+  // The built-in outcomes report serves every programme.
+  EXPECT_EQ(Ok(WithIae({"report", "run", "outcomes", "--programme", "insertion", "--from", "2026-01-01", "--to",
+                        "2026-12-31"}))["indicators"]["referred"],
+            1);
+}
+
+TEST_F(PluginReportTest, APluginReportRunsOnAProgrammeItServes) {
+  Ok(WithIae({"programme", "install", "iae.siae"}));
+  const Json j = Ok(WithIae({"report", "run", "iae.sorties", "--programme", "iae", "--from", "2026-01-01", "--to",
+                             "2026-12-31"}));
+  EXPECT_EQ(j["report"], "iae.sorties");
+  EXPECT_EQ(j["indicators"]["exits"], 0);
+}
+
+TEST_F(PluginReportTest, ReportListShowsTheProgrammesEachReportServes) {
+  const Json j = Ok(WithIae({"report", "list"}));
+  std::map<std::string, Json> programmes;
+  for (const auto& r : j["reports"]) programmes[r["name"].get<std::string>()] = r["programmes"];
+  EXPECT_EQ(programmes["outcomes"], nullptr);  // every programme
+  EXPECT_EQ(programmes["iae.sorties"], (Json{"iae", "peps"}));
+  const CliResult human = Run(WithIae({"report", "list"}));
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_TRUE(Contains(human.out, "PROGRAMMES")) << human.out;
+  EXPECT_TRUE(Contains(human.out, "iae, peps")) << human.out;
+  EXPECT_TRUE(Contains(human.out, "any")) << human.out;
+}
+
 }  // namespace
 }  // namespace parcours::e2e

@@ -184,7 +184,7 @@ breakdowns: [sex, region, entry.attrs.rqth, sex]
 compare_previous: maybe
 )");
   const Strings expected = {
-      R"(report "test.sample", line 2: unknown key "lable" (did you mean "label"?); the keys are report, label, description, indicators, breakdowns, compare_previous)",
+      R"(report "test.sample", line 2: unknown key "lable" (did you mean "label"?); the keys are report, label, description, programmes, indicators, breakdowns, compare_previous)",
       R"(report "test.sample", line 6: indicator #2: id "Bad-Id" is not valid; an id starts with a lowercase letter and uses only a-z, 0-9 and _)",
       R"(report "test.sample", line 8: indicator "exits": id is already used by the indicator at line 4)",
       R"(report "test.sample", line 11: indicator "broken": condition "contract in ['cdi' 'cdd']": column 20: expected ',' or ']' in the list opened at column 13, found the string 'cdd')",
@@ -229,6 +229,31 @@ indicators:
       << problems[2];
   EXPECT_NE(problems[3].find(R"(indicator "short": rate must be [numerator, denominator], two indicator ids)"),
             std::string::npos) << problems[3];
+}
+
+TEST(ReportDefinitionParseTest, ProgrammesNamesTheProgrammesTheReportServes) {
+  auto def = ParseReportDefinition("report: sample\nprogrammes: [iae, peps, my-plie]\nindicators:\n  - id: a\n    when: exit\n",
+                                   "test.sample");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->programmes, (Strings{"iae", "peps", "my-plie"}));
+  // Without it, the report serves every programme.
+  auto any = ParseReportDefinition("report: sample\nindicators:\n  - id: a\n    when: exit\n", "test.sample");
+  ASSERT_TRUE(any.ok()) << any.status().ToString();
+  EXPECT_TRUE(any->programmes.empty());
+
+  auto first = [](const std::string& programmes) {
+    const Strings p = Problems("report: sample\nprogrammes: " + programmes + "\nindicators:\n  - id: a\n    when: exit\n");
+    return p.empty() ? std::string() : p[0];
+  };
+  EXPECT_EQ(first("[]"),
+            R"(report "test.sample", line 2: programmes must be a non-empty list of programme ids, such as [iae, peps], found a list; leave it out for a report that applies to every programme)");
+  EXPECT_EQ(first("iae"),
+            R"(report "test.sample", line 2: programmes must be a non-empty list of programme ids, such as [iae, peps], found "iae"; leave it out for a report that applies to every programme)");
+  EXPECT_EQ(first("[iae, Peps]"),
+            R"(report "test.sample", line 2: programmes: "Peps" is not a programme id; a programme id starts with a lowercase letter and uses only a-z, 0-9, _ and -)");
+  EXPECT_EQ(first("[iae, [peps]]"),
+            R"(report "test.sample", line 2: programmes: a list is not a programme id; a programme id starts with a lowercase letter and uses only a-z, 0-9, _ and -)");
+  EXPECT_EQ(first("[iae, iae]"), R"(report "test.sample", line 2: programmes: iae is listed twice)");
 }
 
 TEST(ReportDefinitionParseTest, ShapeProblems) {
@@ -395,12 +420,16 @@ class ReportDefinitionTest : public ::testing::Test {
     Advance(boris, "start_training", "2026-03-12", {{"provider", "AFPA"}});
     Advance(boris, "place", "2026-03-31", {{"contract", "cdd"}, {"months", "3"}});
 
-    // Chloé, F, no rqth recorded. Previous: exit moved. Period: only a
-    // follow-up, which no indicator counts: in no group.
+    // Chloé, F, no rqth recorded. Previous: exit moved. Period: nothing.
     const auto chloe = Enroll(NewPerson("Chloé Chevalier", "1980-03-03", "F"), "2026-01-20");
     Advance(chloe, "position", "2026-01-25");
     Advance(chloe, "exit", "2026-02-20", {{"reason", "moved"}});
-    Record(chloe, "follow_up", "2026-03-15", {{"employed", "yes"}});
+
+    // Gus, M, exited in 2025. Period: only a follow-up (6 months after his
+    // exit), which no indicator counts: in no group.
+    const auto gus = Enroll(NewPerson("Gus Garnier", "1981-04-04", "M"), "2025-08-01");
+    Advance(gus, "exit", "2025-09-10", {{"reason", "moved"}});
+    Record(gus, "follow_up", "2026-03-15", {{"employed", "yes"}});
 
     // Dan, M, rqth yes. Period: referred (rqth), positioned, trained
     // (GRETA/DEAES), a placement voided; his exit after `to` leaves him active.
@@ -507,6 +536,7 @@ TEST(PreviousPeriod, OtherPeriodsAreComparedWithAsManyDaysJustBefore) {
   EXPECT_EQ(PreviousPeriod(D("2025-01-02"), D("2025-12-31")), P("2024-01-04", "2025-01-01"));   // not the whole year
 }
 
+TEST_F(ReportDefinitionTest, PreviousPeriodIsComparedWithTheCalendarPeriodBefore) {
   BuildPopulation();
   const ReportResult r = SampleMarch();
   ASSERT_TRUE(r.compare_previous);
@@ -539,7 +569,6 @@ TEST(PreviousPeriod, OtherPeriodsAreComparedWithAsManyDaysJustBefore) {
   EXPECT_EQ(change.at("active"), 1);
   EXPECT_EQ(change.at("durable_rate"), nullptr);  // no rate in the previous period
   EXPECT_EQ(change.at("exit_rate"), 0.0);
-TEST_F(ReportDefinitionTest, PreviousPeriodIsComparedWithTheCalendarPeriodBefore) {
   EXPECT_EQ(change.at("exits_by_reason").at("employment"), 1);
   EXPECT_EQ(change.at("exits_by_reason").at("moved"), -1);
   EXPECT_EQ(change.at("exits_by_reason").at("other"), 0);

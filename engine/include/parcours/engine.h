@@ -159,6 +159,9 @@ struct ReportInfo {
   std::string label;
   std::string description;
   std::string provider;     // "built-in" or the plugin's name
+  // The programme ids it applies to (its definition's `programmes`); empty:
+  // every programme. RunReport refuses any other programme.
+  std::vector<std::string> programmes;
 };
 
 struct ReportQuery {

@@ -94,6 +94,8 @@ struct ReportDefinition {
   std::string name;  // as run: "outcomes", "<plugin>.<report>"
   std::string label;
   std::string description;
+  // The programme ids the report applies to; empty: every programme.
+  std::vector<std::string> programmes;
   std::vector<IndicatorDefinition> indicators;  // in display order
   // Dimensions: "sex", "age_band", "prescriber", or a path below `entry.`.
   std::vector<std::string> breakdowns;

@@ -17,7 +17,8 @@ namespace {
 
 using KeyList = std::initializer_list<std::string_view>;
 
-const KeyList kTopKeys = {"report", "label", "description", "indicators", "breakdowns", "compare_previous"};
+const KeyList kTopKeys = {"report",     "label",      "description",     "programmes",
+                          "indicators", "breakdowns", "compare_previous"};
 const KeyList kIndicatorKeys = {"id", "label", "when", "distinct", "by", "values", "rate", "active_at_end"};
 const KeyList kNamedDimensions = {"sex", "age_band", "prescriber"};
 const KeyList kKeywords = {"and", "or", "not", "in", "true", "false", "null"};
@@ -45,6 +46,14 @@ bool IsValidId(std::string_view id) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 constexpr const char* kIdRule = "an id starts with a lowercase letter and uses only a-z, 0-9 and _";
+
+// A programme id, as a workflow's `programme:` writes it: a lowercase letter, then a-z, 0-9, _ and -.
+bool IsProgrammeId(std::string_view id) {
+  if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 // A variable path as a condition writes it: NAME{.NAME}, the first part not a keyword.
 bool IsVariablePath(std::string_view path) {
@@ -153,6 +162,7 @@ class DefinitionReader {
     }
     def.label = Text(root, "label", "").value_or(def.name);
     def.description = Text(root, "description", "").value_or("");
+    if (auto programmes = Find(root, "programmes")) ReadProgrammes(*programmes, def);
 
     if (auto indicators = Find(root, "indicators"); !indicators) {
       Add(1, "missing indicators: a list of at least one indicator (- id: ... when: ...)");
@@ -407,6 +417,26 @@ class DefinitionReader {
     return ok;
   }
 
+  // programmes: the programme ids the report applies to (a non-empty list).
+  void ReadProgrammes(const YAML::Node& node, ReportDefinition& def) {
+    if (!node.IsSequence() || node.size() == 0) {
+      Add(node, "programmes must be a non-empty list of programme ids, such as [iae, peps], found " + KindOf(node) +
+                    "; leave it out for a report that applies to every programme");
+      return;
+    }
+    for (const auto& item : node) {
+      if (!item.IsScalar() || !IsProgrammeId(item.Scalar())) {
+        Add(item, "programmes: " + KindOf(item) +
+                      " is not a programme id; a programme id starts with a lowercase letter and uses only a-z, "
+                      "0-9, _ and -");
+      } else if (std::find(def.programmes.begin(), def.programmes.end(), item.Scalar()) != def.programmes.end()) {
+        Add(item, "programmes: " + item.Scalar() + " is listed twice");
+      } else {
+        def.programmes.push_back(item.Scalar());
+      }
+    }
+  }
+
   void ReadBreakdowns(const YAML::Node& node, ReportDefinition& def) {
     if (!node.IsSequence()) {
       Add(node, "breakdowns must be a list, such as [sex, age_band, prescriber], found " + KindOf(node));
@@ -516,8 +546,9 @@ Result<ReportDefinition> ParseReportDefinition(std::string_view yaml, std::strin
     message += "report " + Quote(report) + (p.line > 0 ? ", line " + std::to_string(p.line) : "") + ": " + p.message;
   }
   return Status::Refused(message,
-                         "A definition has report, label, description, indicators (each: id, label and one of "
-                         "when, rate or active_at_end), breakdowns and compare_previous; see docs/reports.md.");
+                         "A definition has report, label, description, programmes, indicators (each: id, label "
+                         "and one of when, rate or active_at_end), breakdowns and compare_previous; see "
+                         "docs/reports.md.");
 }
 
 const std::vector<std::string>& BuiltInReportNames() {

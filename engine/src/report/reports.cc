@@ -32,7 +32,7 @@ Result<std::vector<ReportInfo>> Engine::ListReports() const {
   for (const auto& name : BuiltInReportNames()) {
     auto def = ParseReportDefinition(*BuiltInReportYaml(name), name);
     if (!def.ok()) return Status::Internal("built-in report " + name + ": " + def.status().message());
-    out.push_back({name, def->label, def->description, kBuiltIn});
+    out.push_back({name, def->label, def->description, kBuiltIn, def->programmes});
   }
   if (plugins_ == nullptr) return out;
   std::vector<std::string> names = plugins_->ReportNames();
@@ -42,12 +42,12 @@ Result<std::vector<ReportInfo>> Engine::ListReports() const {
     if (!yaml) continue;
     auto def = ParseReportDefinition(*yaml, name);
     if (def.ok()) {
-      out.push_back({name, def->label, def->description, ProviderOf(name)});
+      out.push_back({name, def->label, def->description, ProviderOf(name), def->programmes});
     } else {
       // Listed so that its author sees it; running it gives every problem.
       const std::string message = def.status().message();
       out.push_back({name, name, "invalid definition: " + message.substr(0, message.find('\n')),
-                     ProviderOf(name)});
+                     ProviderOf(name), {}});
     }
   }
   return out;
@@ -67,6 +67,15 @@ Result<ReportResult> Engine::RunReport(const ReportQuery& q) const {
   PARCOURS_ASSIGN_OR_RETURN(auto definition, ParseReportDefinition(*yaml, q.report));
 
   PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
+  const auto& served = definition.programmes;
+  if (!served.empty() && std::find(served.begin(), served.end(), info.id) == served.end()) {
+    return Status::Refused("report " + Quoted(q.report) + " does not apply to programme " + Quoted(info.id) +
+                               "; it serves " + (served.size() == 1 ? "the programme " : "the programmes ") +
+                               JoinWords(served),
+                           "Run it with --programme " + served.front() +
+                               (served.size() == 1 ? "" : " or another programme it serves") +
+                               "; `parcours report list` shows the programmes each report serves.");
+  }
   auto from = Date::ParseIso(q.from);
   auto to = Date::ParseIso(q.to);
   if (!from) return Status::Refused("--from " + Quoted(q.from) + " is not a valid date", "Use YYYY-MM-DD.");

@@ -648,6 +648,19 @@ transitions:
       - plugin: iae.classify_exit
 )";
 
+TEST_F(IaeEngineTest, SortiesIsRefusedOnAProgrammeItDoesNotServe) {
+  EngineHarness h(*registry_, clock_);
+  ASSERT_TRUE(h.ready());
+  Status installed = h.Install(kInsertionLikeYaml, "insertion_iae.yaml");
+  ASSERT_TRUE(installed.ok()) << installed.ToString();
+  auto report = h.Report("iae.sorties", "insertion_iae", "2026-01-01", "2026-12-31");
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(report.status().IsRefused()) << report.status().ToString();
+  EXPECT_EQ(report.status().message(),
+            "report \"iae.sorties\" does not apply to programme \"insertion_iae\"; it serves the programmes iae, peps");
+  EXPECT_NE(report.status().allowed().find("--programme iae"), std::string::npos) << report.status().allowed();
+}
+
 TEST_F(IaeEngineTest, ClassifiesTheExitOfAnotherWorkflowFromItsPlacement) {
   EngineHarness h(*registry_, clock_);
   ASSERT_TRUE(h.ready());
