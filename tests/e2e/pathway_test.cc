@@ -285,9 +285,20 @@ TEST_F(PathwayTest, FollowUpIsRecordedAfterExit) {
   Refused(3, Rec("follow_up", {"employed=yes"}), {"cannot be recorded in Emploi (placement)"});
   Advance(w_, "exit", "2026-09-30", {"reason=employment"});
   Refused(3, Rec("follow_up"), {"field \"employed\" is required", "yes or no"});
-  const Json j = Record(w_, "follow_up", "2026-11-20", {"employed=yes"});
+  // Today (2026-11-21) is under 6 months after the exit.
+  Refused(3, Rec("follow_up", {"employed=yes"}),
+          {"the 6-month follow-up is recorded 6 whole months or more after the exit",
+           "from the same day of the month, 6 months after the exit date"});
+}
+
+TEST_F(PathwayTest, FollowUpIsRecordedFromSixWholeMonthsAfterExit) {
+  const std::string w = Enroll(AddPerson("Léo Martin", "2000-10-01", "M"), "2026-03-02");
+  Advance(w, "exit", "2026-05-20", {"reason=employment"});
+  Refused(3, {"record", w, "follow_up", "--date", "2026-11-19", "--field", "employed=yes"},
+          {"6 whole months or more after the exit"});
+  const Json j = Record(w, "follow_up", "2026-11-20", {"employed=yes"});
   EXPECT_EQ(j.value("step", ""), "exited");
-  EXPECT_EQ(Show(w_)["events"].back()["fields"], (Json{{"employed", "yes"}}));
+  EXPECT_EQ(Show(w)["events"].back()["fields"], (Json{{"employed", "yes"}}));
 }
 
 }  // namespace

@@ -31,9 +31,10 @@ Json Figures(std::map<std::string, int> counts, std::map<std::string, int> reaso
 //                                      10-15 vae_decided full (voided), 10-15 vae_decided partial
 //   Inès  F 1970-01-30 ccas            10-01 enrol, 11-02 exit moved
 //   Léo   M 2000-10-01 mission_locale  03-01 enrol (aged 25; 26 today), 03-10 position,
-//                                      09-10 place cdd 3 months, 10-31 exit employment,
-//                                      11-20 follow_up employed yes
+//                                      09-10 place cdd 3 months, 10-31 exit employment
 //   Sam   X 1980-06-06 siae            09-05 enrol, 09-06 position, 09-30 place interim 6 months
+//   Noah  M 2003-05-05 mission_locale  04-01 enrol, 05-20 exit employment, 11-20 follow_up
+//                                      employed yes (6 months after the exit)
 class ReportTest : public InsertionTest {
  protected:
   void SetUp() override {
@@ -68,11 +69,14 @@ class ReportTest : public InsertionTest {
     Advance(leo, "position", "2026-03-10");
     Advance(leo, "place", "2026-09-10", {"contract=cdd", "months=3"});
     Advance(leo, "exit", "2026-10-31", {"reason=employment"});
-    Record(leo, "follow_up", "2026-11-20", {"employed=yes"});
 
     const std::string sam = Enroll(AddPerson("Sam Roux", "1980-06-06", "X"), "2026-09-05", "siae");
     Advance(sam, "position", "2026-09-06");
     Advance(sam, "place", "2026-09-30", {"contract=interim", "months=6"});
+
+    const std::string noah = Enroll(AddPerson("Noah Petit", "2003-05-05", "M"), "2026-04-01", "mission_locale");
+    Advance(noah, "exit", "2026-05-20", {"reason=employment"});
+    Record(noah, "follow_up", "2026-11-20", {"employed=yes"});
     return Ids{{"awa", awa}, {"karim", karim}, {"ines", ines}, {"leo", leo}, {"sam", sam}};
   }
 
@@ -130,7 +134,7 @@ TEST_F(ReportTest, BreakdownBySex) {
 
 TEST_F(ReportTest, BreakdownByAgeBandUsesTheAgeAtEnrolment) {
   const Json age = Report("2026-09-01", "2026-11-30")["breakdowns"]["age_band"];
-  // Léo was 25 when enrolled, 26 today: under_26.
+  // Léo was 25 when enrolled, 26 today: under_26 (with Noah, who was 22).
   EXPECT_EQ(age["under_26"], Figures({{"placed", 1}, {"exits", 1}, {"employed_6m", 1}}, {{"employment", 1}}));
   EXPECT_EQ(age["26_49"], Figures({{"referred", 3}, {"positioned", 3}, {"entered_training", 1}, {"certified", 1},
                                    {"vae_started", 1}, {"vae_partial", 1}, {"placed", 2},

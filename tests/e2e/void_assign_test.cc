@@ -133,10 +133,12 @@ TEST_F(VoidTest, VoidingAnExitIsRefusedWhenThePersonReEntered) {
 }
 
 TEST_F(VoidTest, VoidingAFollowUpKeepsThePathwayExited) {
-  Advance(w_, "exit", "2026-10-01", {"reason=employment"});
-  Record(w_, "follow_up", "2026-11-01", {"employed=yes"});
-  EXPECT_EQ(Void("wrong answer").value("step", ""), "exited");
-  EXPECT_EQ(Show(w_).value("status", ""), "exited");
+  // The follow-up comes 6 months after the exit: another pathway, exited in May.
+  const std::string w = Enroll(AddPerson("Léo Martin", "2000-10-01", "M"), "2026-03-02");
+  Advance(w, "exit", "2026-05-20", {"reason=employment"});
+  Record(w, "follow_up", "2026-11-20", {"employed=yes"});
+  EXPECT_EQ(Ok({"void", w, "--reason", "wrong answer"}).value("step", ""), "exited");
+  EXPECT_EQ(Show(w).value("status", ""), "exited");
 }
 
 // ---- assign --------------------------------------------------------------------

@@ -874,8 +874,8 @@ TEST_F(EngineTest, AdvanceRefusals) {
 
 TEST_F(EngineTest, RecordAMilestoneKeepsTheStep) {
   const Person p = AddPerson("Ann Bell", "1990-01-01");
-  const std::string pw = Enroll(p.id, "2026-03-01");
-  CommandResult r = Record(pw, "interview", "2026-03-04", {{"mode", "phone"}, {"minutes", "30"}});
+  const std::string pw = Enroll(p.id, "2025-09-01");
+  CommandResult r = Record(pw, "interview", "2025-09-04", {{"mode", "phone"}, {"minutes", "30"}});
   EXPECT_EQ(r.event.kind, EventKind::kMilestone);
   EXPECT_EQ(r.event.action, "interview");
   EXPECT_EQ(r.event.seq, 2u);
@@ -883,20 +883,21 @@ TEST_F(EngineTest, RecordAMilestoneKeepsTheStep) {
   EXPECT_EQ(r.event.to, "referral");
   EXPECT_EQ(r.event.fields, (Json{{"mode", "phone"}, {"minutes", 30}}));
   EXPECT_EQ(r.state.step, "referral");
-  EXPECT_EQ(r.state.step_since, D("2026-03-01"));
-  EXPECT_EQ(r.state.last_event, D("2026-03-04"));
+  EXPECT_EQ(r.state.step_since, D("2025-09-01"));
+  EXPECT_EQ(r.state.last_event, D("2025-09-04"));
   EXPECT_EQ(r.next_transitions, (Strings{"position", "exit"}));
 
   // The same milestone can be recorded again.
-  r = Record(pw, "interview", "2026-03-04", {{"mode", "group"}});
+  r = Record(pw, "interview", "2025-09-04", {{"mode", "group"}});
   EXPECT_EQ(r.event.seq, 3u);
 
-  Advance(pw, "position", "2026-03-05");
-  Advance(pw, "start_training", "2026-03-05", {{"provider", "AFPA"}});
-  r = Record(pw, "training_completed", "2026-03-06", {{"certified", "yes"}});
+  Advance(pw, "position", "2025-09-05");
+  Advance(pw, "start_training", "2025-09-05", {{"provider", "AFPA"}});
+  r = Record(pw, "training_completed", "2025-09-06", {{"certified", "yes"}});
   EXPECT_EQ(r.event.fields, (Json{{"certified", "yes"}}));
   EXPECT_EQ(r.state.step, "training");
-  Advance(pw, "exit", "2026-03-07", {{"reason", "training"}});
+  Advance(pw, "exit", "2025-09-07", {{"reason", "training"}});
+  // The 6-month follow-up, 6 months after the exit.
   r = Record(pw, "follow_up", "2026-03-08", {{"employed", "no"}});
   EXPECT_EQ(r.event.from, "exited");
   EXPECT_TRUE(r.state.exited);
@@ -1058,15 +1059,15 @@ TEST_F(EngineTest, VoidOfAnExitIsRefusedWhenThePersonHasReEnrolled) {
 
 TEST_F(EngineTest, VoidOfAFollowUpIsFineAfterReEnrolmentButNotOfTheExit) {
   const Person p = AddPerson("Ann Bell", "1990-01-01");
-  const std::string first = Enroll(p.id, "2026-03-01");
-  Advance(first, "exit", "2026-03-02", {{"reason", "employment"}});
-  Record(first, "follow_up", "2026-03-03", {{"employed", "yes"}});
+  const std::string first = Enroll(p.id, "2025-09-01");
+  Advance(first, "exit", "2025-09-02", {{"reason", "employment"}});
+  Record(first, "follow_up", "2026-03-03", {{"employed", "yes"}});  // 6 months after the exit
   const std::string second = Enroll(p.id, "2026-03-10");
   // The follow-up can go: the pathway stays exited.
   CommandResult r = Void(first);
   EXPECT_EQ(r.event.data.at("voids"), 3);
   EXPECT_TRUE(r.state.exited);
-  EXPECT_EQ(r.state.last_event, D("2026-03-02"));
+  EXPECT_EQ(r.state.last_event, D("2025-09-02"));
   // The exit cannot.
   ExpectRefusal([&] { return TryVoid(first).status(); }, kRefused, {second});
 }

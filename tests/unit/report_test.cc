@@ -144,15 +144,15 @@ class ReportTest : public ::testing::Test {
     Advance(bruno_, "exit", "2026-05-01", {{"reason", "employment"}});
 
     // Chloé, F, 49 (26_49), ccas: referred, positioned, vae_started,
-    // vae_partial, placed cdd 3 months (not durable), exit employment,
-    // employed_6m.
+    // vae_partial, placed cdd 3 months (not durable), exit employment; her
+    // follow-up, 6 months after the exit, is after the period.
     chloe_ = Enroll(NewPerson("Chloé Chevalier", "1976-03-01", "F"), "2026-02-10", "ccas");
     Advance(chloe_, "position", "2026-02-11");
     Advance(chloe_, "start_vae", "2026-02-20", {{"certification", "CAP cuisine"}});
     Record(chloe_, "vae_decided", "2026-03-05", {{"result", "partial"}});
     Advance(chloe_, "place", "2026-03-10", {{"contract", "cdd"}, {"months", "3"}});
     Advance(chloe_, "exit", "2026-03-31", {{"reason", "employment"}});
-    Record(chloe_, "follow_up", "2026-04-15", {{"employed", "yes"}});
+    Record(chloe_, "follow_up", "2026-10-01", {{"employed", "yes"}});
 
     // Didier, M, 50 (50_plus), ccas: enrolled and positioned before the
     // period; vae_started on `from`, vae_full, placed creation (durable);
@@ -164,10 +164,10 @@ class ReportTest : public ::testing::Test {
     Advance(didier_, "place", "2026-03-15", {{"contract", "creation"}});
 
     // Eden, X, 35 (26_49), self: enrolled the day before the period; exit
-    // dropout; follow-up not employed.
+    // dropout; follow-up (not employed) after the period.
     eden_ = Enroll(NewPerson("Eden Eliot", "1990-05-05", "X"), "2026-01-31", "self");
     Advance(eden_, "exit", "2026-02-15", {{"reason", "dropout"}});
-    Record(eden_, "follow_up", "2026-04-20", {{"employed", "no"}});
+    Record(eden_, "follow_up", "2026-08-20", {{"employed", "no"}});
 
     // Fanny, F, france_travail: enrolled the day after the period: nowhere.
     fanny_ = Enroll(NewPerson("Fanny Fabre", "2005-07-07", "F"), "2026-05-01", "france_travail");
@@ -192,7 +192,8 @@ class ReportTest : public ::testing::Test {
 
     // Jules, M, 25 the day before his birthday (under_26), mission_locale:
     // referred, positioned, entered_training twice and certified twice
-    // (counted once each), vae_started, exit training on `to`, employed_6m.
+    // (counted once each), vae_started, exit training on `to`; his
+    // follow-up is after the period.
     jules_ = Enroll(NewPerson("Jules Jacob", "2000-02-06", "M"), "2026-02-05", "mission_locale");
     Advance(jules_, "position", "2026-02-06");
     Advance(jules_, "start_training", "2026-02-07", {{"provider", "AFPA"}});
@@ -201,13 +202,22 @@ class ReportTest : public ::testing::Test {
     Record(jules_, "training_completed", "2026-03-30", {{"certified", "yes"}});
     Record(jules_, "training_completed", "2026-04-05", {{"certified", "yes"}});
     Advance(jules_, "exit", "2026-04-30", {{"reason", "training"}});
-    Record(jules_, "follow_up", "2026-04-30", {{"employed", "yes"}});
+    Record(jules_, "follow_up", "2026-10-30", {{"employed", "yes"}});
 
-    // Karima, F, 31 (26_49), other: enrolled and exited before the period;
-    // only her follow-up (employed) is in it.
-    karima_ = Enroll(NewPerson("Karima Khelifi", "1995-01-01", "F"), "2026-01-05", "other");
-    Advance(karima_, "exit", "2026-01-20", {{"reason", "employment"}});
+    // Karima, F, 30 (26_49), other: enrolled and exited before the period;
+    // only her follow-up (employed), 6 months after the exit, is in it.
+    karima_ = Enroll(NewPerson("Karima Khelifi", "1995-01-01", "F"), "2025-08-05", "other");
+    Advance(karima_, "exit", "2025-08-20", {{"reason", "employment"}});
     Record(karima_, "follow_up", "2026-02-20", {{"employed", "yes"}});
+
+    // Mona, F, 40 (26_49), ccas, and Noé, M, 22 (under_26), mission_locale:
+    // the same, with follow-ups (employed) on 6 whole months after their exits.
+    const std::string mona = Enroll(NewPerson("Mona Martin", "1985-04-04", "F"), "2025-06-01", "ccas");
+    Advance(mona, "exit", "2025-09-15", {{"reason", "employment"}});
+    Record(mona, "follow_up", "2026-03-15", {{"employed", "yes"}});
+    const std::string noe = Enroll(NewPerson("Noé Noël", "2003-03-03", "M"), "2025-07-01", "mission_locale");
+    Advance(noe, "exit", "2025-10-30", {{"reason", "training"}});
+    Record(noe, "follow_up", "2026-04-30", {{"employed", "yes"}});
 
     // Léon, M, ccas: everything before the period: nowhere.
     leon_ = Enroll(NewPerson("Léon Lambert", "1985-06-06", "M"), "2026-01-02", "ccas");
@@ -215,7 +225,7 @@ class ReportTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  FixedDateClock clock_{D("2026-06-30")};
+  FixedDateClock clock_{D("2026-12-31")};
   boost::asio::io_context io_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Engine> engine_;
@@ -439,17 +449,17 @@ TEST_F(ReportTest, PeriodEndingOnTheLastRepresentableDay) {
 }
 
 TEST_F(ReportTest, APathwayCountsOnceEvenWithSeveralQualifyingEvents) {
-  const std::string pw = Enroll(NewPerson("Ann Bell", "1990-01-01", "F"), "2026-03-01", "ccas");
-  Advance(pw, "position", "2026-03-02");
-  Advance(pw, "start_training", "2026-03-03", {{"provider", "A"}});
-  Record(pw, "training_completed", "2026-03-04", {{"certified", "yes"}});
-  Advance(pw, "start_vae", "2026-03-05", {{"certification", "CAP"}});
-  Advance(pw, "start_training", "2026-03-06", {{"provider", "B"}});
-  Record(pw, "training_completed", "2026-03-07", {{"certified", "yes"}});
-  Advance(pw, "exit", "2026-03-08", {{"reason", "training"}});
+  const std::string pw = Enroll(NewPerson("Ann Bell", "1990-01-01", "F"), "2025-09-01", "ccas");
+  Advance(pw, "position", "2025-09-02");
+  Advance(pw, "start_training", "2025-09-03", {{"provider", "A"}});
+  Record(pw, "training_completed", "2025-09-04", {{"certified", "yes"}});
+  Advance(pw, "start_vae", "2025-09-05", {{"certification", "CAP"}});
+  Advance(pw, "start_training", "2025-09-06", {{"provider", "B"}});
+  Record(pw, "training_completed", "2025-09-07", {{"certified", "yes"}});
+  Advance(pw, "exit", "2025-09-08", {{"reason", "training"}});
   Record(pw, "follow_up", "2026-03-09", {{"employed", "yes"}});
   Record(pw, "follow_up", "2026-03-10", {{"employed", "yes"}});
-  const OutcomesReport r = Report("2026-03-01", "2026-03-31");
+  const OutcomesReport r = Report("2025-09-01", "2026-03-31");
   EXPECT_EQ(r.totals.counts, Expect({{"referred", 1},
                                      {"positioned", 1},
                                      {"entered_training", 1},
