@@ -23,15 +23,25 @@ constexpr std::array kSituations = {
     Situation{"interim", "Intérim"},
     Situation{"creation", "Création ou reprise d'entreprise"},
     Situation{"civil_service", "Entrée dans la fonction publique"},
+    Situation{"cdi_aide", "CDI aidé chez un autre employeur"},
     // Transition employment
     Situation{"contrat_aide", "Contrat aidé chez un employeur de droit commun"},
     // Positive exits
     Situation{"qualifying_training", "Formation qualifiante"},
+    Situation{"prequalifying_training", "Formation pré-qualifiante"},
     Situation{"other_siae", "Embauche dans une autre SIAE"},
+    Situation{"other_positive", "Autre sortie reconnue comme positive"},
+    // Withdrawn from the exit rates
+    Situation{"retirement", "Retraite"},
+    Situation{"long_illness", "Congé longue maladie"},
+    Situation{"death", "Décès"},
+    Situation{"administrative_decision", "Décision administrative ou judiciaire"},
+    Situation{"gross_misconduct", "Licenciement pour faute grave"},
+    Situation{"employer_transfer", "Transfert du contrat chez un autre employeur"},
+    Situation{"trial_period_break", "Rupture pendant la période d'essai"},
     // Other exits
     Situation{"job_seeker", "Demandeur d'emploi"},
     Situation{"inactive", "Inactivité (santé, famille...)"},
-    Situation{"retirement", "Retraite"},
     Situation{"moved", "Déménagement"},
     Situation{"dropout", "Abandon, sans nouvelles"},
     Situation{"other", "Autre situation"},
@@ -45,13 +55,23 @@ constexpr std::array kRules = {
     ExitRule{"interim_6_months_or_more", "interim", Duration::kSixMonthsOrMore, Category::kDurable},
     ExitRule{"business_creation", "creation", Duration::kAny, Category::kDurable},
     ExitRule{"civil_service", "civil_service", Duration::kAny, Category::kDurable},
+    ExitRule{"subsidised_cdi", "cdi_aide", Duration::kAny, Category::kDurable},
     ExitRule{"cdd_under_6_months", "cdd", Duration::kUnderSixMonths, Category::kTransition},
     ExitRule{"cdd_duration_unknown", "cdd", Duration::kUnknown, Category::kTransition},
     ExitRule{"interim_under_6_months", "interim", Duration::kUnderSixMonths, Category::kTransition},
     ExitRule{"interim_duration_unknown", "interim", Duration::kUnknown, Category::kTransition},
     ExitRule{"subsidised_contract", "contrat_aide", Duration::kAny, Category::kTransition},
     ExitRule{"qualifying_training", "qualifying_training", Duration::kAny, Category::kPositive},
+    ExitRule{"prequalifying_training", "prequalifying_training", Duration::kAny, Category::kPositive},
     ExitRule{"other_siae", "other_siae", Duration::kAny, Category::kPositive},
+    ExitRule{"other_positive", "other_positive", Duration::kAny, Category::kPositive},
+    ExitRule{"retirement", "retirement", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"long_illness", "long_illness", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"death", "death", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"administrative_decision", "administrative_decision", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"gross_misconduct", "gross_misconduct", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"employer_transfer", "employer_transfer", Duration::kAny, Category::kWithdrawn},
+    ExitRule{"trial_period_break", "trial_period_break", Duration::kAny, Category::kWithdrawn},
 };
 
 // Exit reasons (the insertion workflow's `reason` enum) that name a situation.
@@ -83,6 +103,12 @@ constexpr std::array kGoldenCases = {
     GoldenCase{"contrat_aide", 12, Category::kTransition},
     GoldenCase{"qualifying_training", std::nullopt, Category::kPositive},
     GoldenCase{"other_siae", 4, Category::kPositive},
+    GoldenCase{"prequalifying_training", std::nullopt, Category::kPositive},
+    GoldenCase{"other_positive", std::nullopt, Category::kPositive},
+    GoldenCase{"cdi_aide", std::nullopt, Category::kDurable},
+    GoldenCase{"retirement", std::nullopt, Category::kWithdrawn},
+    GoldenCase{"death", std::nullopt, Category::kWithdrawn},
+    GoldenCase{"trial_period_break", std::nullopt, Category::kWithdrawn},
     GoldenCase{"job_seeker", std::nullopt, Category::kOther},
 };
 
@@ -172,6 +198,7 @@ const char* CategoryId(Category category) {
     case Category::kTransition: return "transition";
     case Category::kPositive: return "positive";
     case Category::kOther: return "other";
+    case Category::kWithdrawn: return "withdrawn";
   }
   return "other";
 }

@@ -1,5 +1,6 @@
 // French IAE exit categories: durable employment, transition employment,
-// positive exit, other. The rules are tables (exit_classification.cc), so that
+// positive exit, other, and the exits the IAE rules withdraw from the exit
+// rates. The rules are tables (exit_classification.cc), so that
 // docs/plugins/iae.md, the self-check and the tests read the same thing.
 #pragma once
 
@@ -15,9 +16,11 @@ namespace iae {
 
 using parcours::sdk::Json;
 
-enum class Category { kDurable, kTransition, kPositive, kOther };
+// kWithdrawn: an exit the IAE rules leave out of the exit rates (retirement,
+// long illness leave, death...), whatever the stay.
+enum class Category { kDurable, kTransition, kPositive, kOther, kWithdrawn };
 
-// "durable", "transition", "positive", "other": the stored exit_category.
+// "durable", "transition", "positive", "other", "withdrawn": the stored exit_category.
 const char* CategoryId(Category category);
 
 // What the classification needs to know of a contract's length.

@@ -1,6 +1,7 @@
 // The iae plugin: French IAE (insertion par l'activité économique) rules.
 //
-//   iae.classify_exit             before commit: exit_category of any exit
+//   iae.classify_exit             before commit: exit_category of any exit, and
+//                                 whether it counts in the exit rates
 //   iae.contract_matches_structure guard: the SIAE may hire under that contract
 //   iae.cddi_max_duration         guard: 24 months of insertion contract (60 by derogation)
 //   iae.siret                     field type: a French SIRET number
@@ -12,6 +13,7 @@
 
 #include "contracts.h"
 #include "exit_classification.h"
+#include "exit_counting.h"
 #include "iae_embedded.h"
 #include "siret.h"
 
@@ -36,9 +38,12 @@ Json ClassifyExit(const Plugin& plugin, const Json& context) {
   const iae::ExitFacts facts = iae::ReadExitFacts(context);
   const iae::Classification result = iae::Classify(facts);
   WarnOnUnknownSituation(plugin, facts);
+  const iae::Counting counting = iae::CountExit(result.category, context);
   return Json{{"exit_category", iae::CategoryId(result.category)},
               {"exit_category_rule", result.rule},
-              {"exit_category_basis", facts.basis}};
+              {"exit_category_basis", facts.basis},
+              {"exit_counted", counting.counted ? "yes" : "no"},
+              {"exit_counted_rule", counting.rule}};
 }
 
 FieldValue ParseSiretField(std::string_view raw) {
@@ -49,6 +54,7 @@ FieldValue ParseSiretField(std::string_view raw) {
 
 std::vector<std::string> SelfCheck() {
   std::vector<std::string> problems = iae::CheckExitTables();
+  for (auto& p : iae::CheckExitCounting()) problems.push_back(std::move(p));
   for (auto& p : iae::CheckSiret()) problems.push_back(std::move(p));
   for (auto& p : iae::CheckContractTables()) problems.push_back(std::move(p));
   return problems;
@@ -56,8 +62,9 @@ std::vector<std::string> SelfCheck() {
 
 void Init(Plugin& plugin) {
   plugin.AddBeforeCommit("classify_exit",
-                         "Classifies an exit as durable, transition, positive or other employment per the IAE rules; "
-                         "adds exit_category, exit_category_rule and exit_category_basis",
+                         "Classifies an exit as durable, transition, positive, other or withdrawn per the IAE rules, "
+                         "and says whether it counts in the exit rates (minimum stay); adds exit_category, "
+                         "exit_category_rule, exit_category_basis, exit_counted and exit_counted_rule",
                          [&plugin](const Json& context) { return ClassifyExit(plugin, context); });
   plugin.AddGuard("contract_matches_structure",
                   "Refuses an insertion contract the kind of SIAE (entry field structure) cannot hire under",

@@ -9,33 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin_testing.h"
+#include "iae_fixture.h"
 
 namespace parcours::plugin_testing {
 namespace {
-
-class IaeTest : public PluginTest {
- protected:
-  void SetUp() override { Load(IAE_PLUGIN_FILE); }
-
-  // The fields iae.classify_exit adds for an exit with `fields` after `history`.
-  Json Classify(Json fields, const ContextBuilder& history) {
-    auto r = registry_->RunBeforeCommit("iae.classify_exit",
-                                       history.Action("exit", "transition", "exited", "2026-09-01", std::move(fields)));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Json::object();
-  }
-  Json Classify(Json fields) { return Classify(std::move(fields), Employed()); }
-
-  // A pathway hired in an ACI, as the bundled workflow records it.
-  static ContextBuilder Employed() {
-    ContextBuilder c("iae");
-    c.Person("F", 34, {{"rqth", "no"}, {"qpv", "yes"}})
-        .Enrol("2026-01-05", {{"prescriber", "france_travail"}, {"structure", "aci"}})
-        .Then("hire", "transition", "employed", "2026-01-12", {{"contract", "cddi"}, {"months", 6}, {"weekly_hours", 26}});
-    return c;
-  }
-};
 
 // ---- what it provides ---------------------------------------------------------
 
@@ -82,6 +59,7 @@ const std::vector<Expected>& SituationOracle() {
       {"creation", std::nullopt, "durable", "business_creation"},
       {"creation", Json(1), "durable", "business_creation"},
       {"civil_service", std::nullopt, "durable", "civil_service"},
+      {"cdi_aide", std::nullopt, "durable", "subsidised_cdi"},  // a CDI with a subsidy, at another employer
       // Transition employment: CDD or interim under 6 months, subsidised contract.
       {"cdd", Json(5), "transition", "cdd_under_6_months"},
       {"cdd", Json(1), "transition", "cdd_under_6_months"},
@@ -97,14 +75,24 @@ const std::vector<Expected>& SituationOracle() {
       {"contrat_aide", std::nullopt, "transition", "subsidised_contract"},
       {"contrat_aide", Json(3), "transition", "subsidised_contract"},
       {"contrat_aide", Json(12), "transition", "subsidised_contract"},  // even 6 months or more
-      // Positive exits: qualifying training, hired by another SIAE.
+      // Positive exits: pre-qualifying or qualifying training, hired by another
+      // SIAE, another exit recognised as positive.
       {"qualifying_training", std::nullopt, "positive", "qualifying_training"},
+      {"prequalifying_training", std::nullopt, "positive", "prequalifying_training"},
       {"other_siae", std::nullopt, "positive", "other_siae"},
       {"other_siae", Json(4), "positive", "other_siae"},
+      {"other_positive", std::nullopt, "positive", "other_positive"},
+      // Withdrawn from the exit rates.
+      {"retirement", std::nullopt, "withdrawn", "retirement"},
+      {"long_illness", std::nullopt, "withdrawn", "long_illness"},
+      {"death", std::nullopt, "withdrawn", "death"},
+      {"administrative_decision", std::nullopt, "withdrawn", "administrative_decision"},
+      {"gross_misconduct", std::nullopt, "withdrawn", "gross_misconduct"},
+      {"employer_transfer", std::nullopt, "withdrawn", "employer_transfer"},
+      {"trial_period_break", std::nullopt, "withdrawn", "trial_period_break"},
       // Everything else.
       {"job_seeker", std::nullopt, "other", "other"},
       {"inactive", std::nullopt, "other", "other"},
-      {"retirement", std::nullopt, "other", "other"},
       {"moved", std::nullopt, "other", "other"},
       {"dropout", std::nullopt, "other", "other"},
       {"other", std::nullopt, "other", "other"},
@@ -172,12 +160,6 @@ TEST_F(IaeTest, EverySituationOfTheBundledWorkflowIsClassifiedAsTheLawSays) {
 }
 
 // ---- classification: the insertion workflow's exit reason and placement ---------
-
-ContextBuilder InsertionPathway() {
-  ContextBuilder c("insertion");
-  c.Person("M", 41).Enrol("2026-02-02", {{"prescriber", "france_travail"}}).Then("position", "transition", "positioning", "2026-02-09");
-  return c;
-}
 
 TEST_F(IaeTest, ReasonTrainingIsAQualifyingTraining) {
   EXPECT_EQ(Classify({{"reason", "training"}}, InsertionPathway()),
@@ -494,6 +476,25 @@ TEST_F(IaeWorkflowTest, FollowUpComesSixMonthsAfterTheExit) {
   EXPECT_NE(early.message().find("6 months or more after the exit"), std::string::npos) << early.ToString();
 }
 
+TEST_F(IaeWorkflowTest, AnExitFromAnAiOrAnEttiGivesTheHoursWorked) {
+  for (const char* structure : {"ai", "etti"}) {
+    const ContextBuilder c = HiredIn(structure);
+    Status missing = CheckGuards(wf_, *registry_, c.Action("exit", "transition", "exited", "2026-06-01", {{"situation", "cdi"}}));
+    ASSERT_TRUE(missing.IsRefused()) << structure;
+    EXPECT_NE(missing.message().find("give the hours the person worked in the structure (hours_worked)"),
+              std::string::npos)
+        << missing.message();
+    EXPECT_TRUE(CheckGuards(wf_, *registry_,
+                            c.Action("exit", "transition", "exited", "2026-06-01",
+                                     {{"situation", "cdi"}, {"hours_worked", 420}}))
+                    .ok())
+        << structure;
+  }
+  EXPECT_TRUE(CheckGuards(wf_, *registry_,
+                          HiredIn("aci").Action("exit", "transition", "exited", "2026-06-01", {{"situation", "cdi"}}))
+                  .ok());
+}
+
 TEST_F(IaeWorkflowTest, ExitDerivesTheCategory) {
   auto added = Derive(wf_, *registry_,
                       Employed().Action("exit", "transition", "exited", "2026-07-01", {{"situation", "interim"}, {"months", 6}}));
@@ -507,12 +508,17 @@ TEST_F(IaeTest, SortiesReportParses) {
   const ReportDefinition def = BundledReport("iae.sorties");
   std::vector<std::string> ids;
   for (const auto& ind : def.indicators) ids.push_back(ind.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"exits", "durable", "transition", "positive", "other", "dynamic",
+  EXPECT_EQ(ids, (std::vector<std::string>{"exits", "counted", "durable", "transition", "positive", "other", "dynamic",
                                            "durable_rate", "transition_rate", "positive_rate", "dynamic_rate",
-                                           "exits_by_category", "exits_by_rule", "employed_6m", "active_at_end"}));
+                                           "not_counted", "not_counted_by_rule", "exits_by_category", "exits_by_rule",
+                                           "employed_6m", "active_at_end"}));
+  // The rates divide by the exits that count in them.
+  for (const char* rate : {"durable_rate", "transition_rate", "positive_rate", "dynamic_rate"})
+    EXPECT_EQ(def.find(rate)->denominator, "counted") << rate;
   EXPECT_EQ(def.find("dynamic_rate")->numerator, "dynamic");
-  EXPECT_EQ(def.find("dynamic_rate")->denominator, "exits");
-  EXPECT_EQ(def.find("exits_by_category")->listed, (std::vector<std::string>{"durable", "transition", "positive", "other"}));
+  EXPECT_EQ(def.find("exits_by_category")->listed,
+            (std::vector<std::string>{"durable", "transition", "positive", "other", "withdrawn"}));
+  EXPECT_EQ(def.programmes, (std::vector<std::string>{"iae", "peps"}));
   EXPECT_TRUE(def.compare_previous);
 }
 
@@ -536,6 +542,19 @@ TEST_F(IaeTest, SortiesConditionsSelectTheRightExits) {
   EXPECT_TRUE(holds("employed_6m", milestone));
   EXPECT_FALSE(holds("dynamic", Json{{"exit", true}, {"exit_category", "other"}}));
   EXPECT_TRUE(holds("positive", Json{{"exit", true}, {"exit_category", "positive"}}));
+  // Withdrawn exits and stays too short: exits, but not in the rates.
+  const Json withdrawn = {{"exit", true}, {"exit_category", "withdrawn"}, {"exit_counted", "no"}};
+  const Json short_stay = {{"exit", true}, {"exit_category", "durable"}, {"exit_counted", "no"}};
+  for (const Json& e : {withdrawn, short_stay}) {
+    EXPECT_TRUE(holds("exits", e)) << e.dump();
+    EXPECT_TRUE(holds("not_counted", e)) << e.dump();
+    for (const char* id : {"counted", "durable", "transition", "positive", "other", "dynamic"})
+      EXPECT_FALSE(holds(id, e)) << id << " " << e.dump();
+  }
+  // Exits classified before exit_counted existed (or by peps's own rules) count.
+  EXPECT_TRUE(holds("counted", durable));
+  EXPECT_FALSE(holds("not_counted", durable));
+  EXPECT_TRUE(holds("counted", Json{{"exit", true}, {"exit_category", "durable"}, {"exit_counted", "yes"}}));
 }
 
 // ---- end to end on a real store --------------------------------------------------------
