@@ -41,9 +41,11 @@ Status Context::Prepare() {
     data_dir = env && *env ? env : DefaultDataDir();
   }
   if (actor.empty()) actor = OsUser();
-  if (actor.find_first_not_of(' ') == std::string::npos || actor.size() > 100 || !IsCleanText(actor)) {
-    return Status::Usage("--actor \"" + actor + "\" is not a usable name",
-                         "Give a non-empty name of at most 100 characters, e.g. --actor lea.moreau.");
+  if (auto clean = CleanText(actor, "--actor", kMaxNameChars); clean.ok()) {
+    actor = std::move(*clean);
+  } else {
+    return Status::Usage(clean.status().message(),
+                         clean.status().allowed() + " E.g. --actor lea.moreau.");
   }
 
   if (const char* today = std::getenv("PARCOURS_TODAY"); today && *today) {
@@ -85,14 +87,90 @@ Result<std::unique_ptr<Session>> Context::Open(bool write, bool create) {
 }
 
 Status UsageError(const CLI::App& app, const CLI::ParseError& error) {
-  const std::string what = error.what();
+  // CLI11's message may quote a whole argument: keep it short.
+  const std::string what = ShortText(error.what(), 300);
   const auto& extras = app.remaining();
   if (app.get_subcommands().empty() && !extras.empty()) {
     std::string commands;
     for (const auto* sub : app.get_subcommands({})) commands += (commands.empty() ? "" : ", ") + sub->get_name();
-    return Status::Usage("unknown command \"" + extras.front() + "\"", "Commands: " + commands + ".");
+    return Status::Usage("unknown command " + EchoText(extras.front()), "Commands: " + commands + ".");
   }
   return Status::Usage(what, "Run `parcours --help` or `parcours COMMAND --help`.");
+}
+
+namespace {
+
+// The option named `name` ("--date", "-h") in `app` or any of its subcommands.
+const CLI::Option* FindOption(const CLI::App& app, const std::string& name) {
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->check_name(name)) return opt;
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (const CLI::Option* opt = FindOption(*sub, name)) return opt;
+  }
+  return nullptr;
+}
+
+// How a message names argv[i]: "--name" for the value of an option that takes
+// one, else "argument N".
+std::string ArgumentName(const CLI::App& app, int i, const char* const* argv) {
+  const std::string_view arg = argv[i];
+  if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string_view::npos) {
+    const std::string name(arg.substr(0, arg.find('=')));
+    if (IsValidUtf8(name) && FindOption(app, name)) return name;
+  }
+  if (i > 1 && argv[i - 1][0] == '-' && std::string_view(argv[i - 1]).find('=') == std::string_view::npos) {
+    const CLI::Option* opt = FindOption(app, argv[i - 1]);
+    if (opt && opt->get_type_size() != 0) return argv[i - 1];
+  }
+  return "argument " + std::to_string(i);
+}
+
+void CollectParsed(const CLI::App& app, std::vector<const CLI::App*>& out) {
+  out.push_back(&app);
+  for (const CLI::App* sub : app.get_subcommands()) CollectParsed(*sub, out);
+}
+
+}  // namespace
+
+Status CheckArguments(const CLI::App& app, int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (!IsValidUtf8(arg)) {
+      return Status::Usage(ArgumentName(app, i, argv) + " " + EchoText(arg) + " is not valid UTF-8",
+                           "Give every argument in UTF-8 (check the encoding of the terminal or "
+                           "of the script).");
+    }
+    if (arg.size() > kMaxArgumentBytes) {
+      return Status::Usage(ArgumentName(app, i, argv) + " " + EchoText(arg) + " is too long",
+                           "An argument is at most " + std::to_string(kMaxArgumentBytes) + " bytes.");
+    }
+  }
+  return Status::Ok();
+}
+
+Status RefuseEmptyValues(const CLI::App& app) {
+  std::vector<const CLI::App*> apps;
+  CollectParsed(app, apps);
+  for (const CLI::App* parsed : apps) {
+    for (const CLI::Option* opt : parsed->get_options()) {
+      if (opt->get_positional() || opt->get_type_size() == 0 || opt->count() == 0) continue;
+      for (const auto& value : opt->results()) {
+        if (value.find_first_not_of(' ') != std::string::npos) continue;
+        const std::string name = opt->get_name();
+        return Status::Usage(name + " is given an empty value \"" + value + "\"",
+                             name + ": " + opt->get_description() +
+                                 ". Leave the option out to use its default.");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+bool JsonRequested(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--json") return true;
+  return false;
 }
 
 Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::string_view option) {
@@ -100,7 +178,7 @@ Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::str
   for (const auto& item : items) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return Status::Usage(std::string(option) + " \"" + item + "\" is not KEY=VALUE",
+      return Status::Usage(std::string(option) + " " + EchoText(item) + " is not KEY=VALUE",
                            "Write it as " + std::string(option) + " KEY=VALUE, e.g. " +
                                std::string(option) +
                                (option == "--attr" ? " rsa=yes." : " prescriber=france_travail."));

@@ -56,6 +56,20 @@ Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::str
 // what went wrong.
 Status UsageError(const CLI::App& app, const CLI::ParseError& error);
 
+// Longest command-line argument accepted, in bytes (docs/cli.md, "Limits").
+inline constexpr std::size_t kMaxArgumentBytes = 65536;
+
+// Checked before parsing: a usage error naming the first argument that is not
+// valid UTF-8 or longer than kMaxArgumentBytes, shown escaped and cut.
+Status CheckArguments(const CLI::App& app, int argc, const char* const* argv);
+
+// Checked after parsing: a usage error for an option given an empty value
+// (`--date ""`): a default comes from leaving the option out, never from "".
+Status RefuseEmptyValues(const CLI::App& app);
+
+// True when --json is on the command line (for errors before parsing ends).
+bool JsonRequested(int argc, const char* const* argv);
+
 // The per-user default store directory: $XDG_DATA_HOME/parcours or ~/.local/share/parcours.
 std::string DefaultDataDir();
 

@@ -40,6 +40,13 @@ int main(int argc, char** argv) {
   cli::SetReportCommand(app, ctx);
   cli::SetPluginsCommand(app, ctx);
 
+  // Arguments are echoed in messages and JSON: refuse what cannot be, up front.
+  if (Status bad = cli::CheckArguments(app, argc, argv); !bad.ok()) {
+    ctx.out.json = cli::JsonRequested(argc, argv);
+    ctx.out.Error(bad);
+    return cli::ExitCode(bad);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -54,13 +61,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help on a subcommand
     // Options are stored only once parsing succeeds: look for --json directly.
-    for (int i = 1; i < argc; ++i)
-      if (std::string_view(argv[i]) == "--json") ctx.out.json = true;
+    ctx.out.json = cli::JsonRequested(argc, argv);
     ctx.out.Error(cli::UsageError(app, e));
     return 2;
   }
 
-  Status status = ctx.Prepare();
+  ctx.out.json = ctx.json;
+  Status status = cli::RefuseEmptyValues(app);
+  if (status.ok()) status = ctx.Prepare();
   if (status.ok()) {
     try {
       status = ctx.action ? ctx.action() : Status::Usage("no command given", "Run `parcours --help`.");

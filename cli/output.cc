@@ -6,9 +6,13 @@
 
 namespace parcours::cli {
 
+std::string DumpJson(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 void Output::Emit(const Json& object, const std::string& human) const {
   if (json) {
-    std::cout << object.dump() << '\n';
+    std::cout << DumpJson(object) << '\n';
   } else {
     std::cout << human;
     if (!human.empty() && human.back() != '\n') std::cout << '\n';
@@ -22,7 +26,7 @@ void Output::Error(const Status& status) const {
                         {"message", status.message()},
                         {"allowed", status.allowed()},
                         {"exit", ExitCode(status)}}}};
-    std::cerr << err.dump() << '\n';
+    std::cerr << DumpJson(err) << '\n';
     return;
   }
   std::cerr << "parcours: " << status.code_name() << ": " << status.message();
@@ -69,7 +73,7 @@ std::string FieldsInline(const Json& fields) {
   std::string out;
   for (const auto& [k, v] : fields.items()) {
     if (!out.empty()) out += ' ';
-    out += k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    out += k + "=" + (v.is_string() ? v.get<std::string>() : DumpJson(v));
   }
   return out;
 }

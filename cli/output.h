@@ -8,6 +8,10 @@
 
 namespace parcours::cli {
 
+// `value` as one line of JSON. Never throws: text that is not valid UTF-8
+// (which input checks should have refused) is written with U+FFFD in its place.
+std::string DumpJson(const Json& value);
+
 class Output {
  public:
   bool json = false;

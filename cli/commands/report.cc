@@ -16,7 +16,7 @@ struct PeriodOptions {
 template <typename Report>
 void Print(const Context& ctx, const PeriodOptions& o, const Report& report) {
   if (ctx.json || o.format == "json") {
-    std::cout << report.ToJson().dump() << '\n';
+    std::cout << DumpJson(report.ToJson()) << '\n';
   } else if (o.format == "csv") {
     std::cout << report.ToCsv();
   } else {

@@ -6,9 +6,12 @@
 // format is documented in docs/workflow-format.md: keep the two in step.
 #include "parcours/workflow_loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/utf8.h"
 #include "parcours/plugins.h"
+#include "parcours/text.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,6 +24,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace parcours {
@@ -48,10 +53,30 @@ const KeyList kRequiredWhenKeys = {"field", "in"};
 const KeyList kReservedActionIds = {"enroll", "assign", "void"};
 const KeyList kTypeNames = {"text", "integer", "date", "yesno", "enum"};
 
-constexpr const char* kIdRule =
-    "an id starts with a lowercase letter and uses only a-z, 0-9, _ and -";
+// Limits on a workflow file (docs/workflow-format.md, "Limits"). Each keeps
+// loading fast and messages short; a real workflow stays far below them.
+constexpr std::size_t kMaxFileBytes = 1 << 20;  // 1 MiB
+constexpr std::size_t kMaxIdChars = 64;
+constexpr std::size_t kMaxLabelChars = 200;
+constexpr std::size_t kMaxMessageChars = 500;     // a guard's message
+constexpr std::size_t kMaxConditionChars = 1000;  // a condition (when)
+constexpr std::size_t kMaxSteps = 200;
+constexpr std::size_t kMaxActions = 500;  // transitions; milestones
+constexpr std::size_t kMaxFieldsPerList = 100;
+constexpr std::size_t kMaxFieldsInTotal = 2000;
+constexpr std::size_t kMaxValuesPerField = 5000;
+constexpr std::size_t kMaxValuesInTotal = 20000;
+constexpr std::size_t kMaxRulesPerList = 100;  // guards, derive, notify, derive rules
+constexpr std::size_t kMaxRulesInTotal = 5000;
+constexpr int64_t kMaxTextLength = 10000;  // a text field's max_length
+constexpr std::size_t kMaxProblems = 100;  // problems listed; the rest are counted
 
-std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+constexpr const char* kIdRule =
+    "an id starts with a lowercase letter and uses only a-z, 0-9, _ and -, at most 64 "
+    "characters";
+
+// A text from the file in a message: quoted, escaped, cut when long.
+std::string Quote(std::string_view text) { return EchoText(text); }
 
 template <typename Items>
 std::string JoinComma(const Items& items) {
@@ -64,7 +89,7 @@ std::string JoinComma(const Items& items) {
 }
 
 bool IsValidId(std::string_view id) {
-  if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
+  if (id.empty() || id.size() > kMaxIdChars || id[0] < 'a' || id[0] > 'z') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
@@ -73,33 +98,8 @@ bool IsValidId(std::string_view id) {
 // Offset of the first byte that breaks UTF-8 (truncated or invalid sequence,
 // overlong form, surrogate, beyond U+10FFFF), or nullopt when `text` is valid.
 std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
-  static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;  // continuation bytes after the lead byte
-    if (lead >= 0x80) {
-      if ((lead & 0xE0) == 0xC0) {
-        extra = 1;
-      } else if ((lead & 0xF0) == 0xE0) {
-        extra = 2;
-      } else if ((lead & 0xF8) == 0xF0) {
-        extra = 3;
-      } else {
-        return i;  // a continuation byte or 0xF8..0xFF cannot start a character
-      }
-      if (i + extra >= text.size()) return i;  // truncated
-    }
-    uint32_t code = extra == 0 ? lead : lead & (0x7F >> (extra + 1));
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return i;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < kMinForLength[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return i;
-    }
-    i += extra + 1;
+  for (std::size_t i = 0; i < text.size();) {
+    if (utf8::Decode(text, i) < 0) return i;
   }
   return std::nullopt;
 }
@@ -134,6 +134,7 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 // " (did you mean "x"?)" when one candidate is within two edits, else "".
 template <typename Candidates>
 std::string DidYouMean(std::string_view word, const Candidates& candidates) {
+  if (word.size() > kMaxIdChars) return {};  // no id is that long
   for (const auto& candidate : candidates) {
     if (EditDistance(word, candidate) <= 2) return " (did you mean " + Quote(candidate) + "?)";
   }
@@ -174,22 +175,29 @@ class Problems {
   explicit Problems(std::string file) : file_(std::move(file)) {}
 
   void Add(int line, std::string message) {
-    problems_.push_back({file_, line, std::move(message)});
+    if (problems_.size() < kMaxProblems) problems_.push_back({file_, line, std::move(message)});
+    else ++not_listed_;
   }
   void Add(const YAML::Node& at, std::string message) { Add(LineOf(at), std::move(message)); }
 
   bool empty() const { return problems_.empty(); }
 
-  // Every problem, in file order (problems without a line first).
+  // The first kMaxProblems problems found, in file order (problems without a
+  // line first), then how many more there are.
   std::vector<WorkflowProblem> Take() && {
     std::stable_sort(problems_.begin(), problems_.end(),
                      [](const auto& a, const auto& b) { return a.line < b.line; });
+    if (not_listed_ > 0) {
+      problems_.push_back({file_, 0, "and " + std::to_string(not_listed_) +
+                                         " more problems, not listed (fix the ones above first)"});
+    }
     return std::move(problems_);
   }
 
  private:
   std::string file_;
   std::vector<WorkflowProblem> problems_;
+  std::size_t not_listed_ = 0;
 };
 
 // Where a transition or milestone id was first declared, to catch reuse.
@@ -220,6 +228,7 @@ class WorkflowReader {
 
     if (const auto steps = Find(root, "steps")) {
       workflow.steps = ReadSteps(*steps);
+      for (std::size_t i = 0; i < workflow.steps.size(); ++i) step_index_.emplace(workflow.steps[i].id, i);
     } else {
       problems_.Add(root, "missing \"steps\": a workflow needs a list of steps");
     }
@@ -241,6 +250,35 @@ class WorkflowReader {
 
  private:
   // ---- Generic values ------------------------------------------------------
+
+  // The step `id` of the workflow being read, in constant time.
+  const Step* FindStep(const Workflow& workflow, const std::string& id) const {
+    const auto it = step_index_.find(id);
+    return it == step_index_.end() ? nullptr : &workflow.steps[it->second];
+  }
+
+  // False (after reporting) when list `key` holds more than `max` entries.
+  bool WithinLimit(const YAML::Node& list, std::size_t max, std::string_view key,
+                   const std::string& where) {
+    if (list.size() <= max) return true;
+    problems_.Add(list, where + ": " + Quote(key) + " has " + std::to_string(list.size()) +
+                            " entries; at most " + std::to_string(max) + " are allowed");
+    return false;
+  }
+
+  // Spends `n` of a whole-file budget (anchors can repeat a list many times);
+  // false (after reporting once) when it is exhausted.
+  bool Spend(std::size_t& used, std::size_t n, std::size_t max, const YAML::Node& at,
+             std::string_view what) {
+    used += n;
+    if (used <= max) return true;
+    if (used - n <= max) {
+      problems_.Add(at, "the file holds more than " + std::to_string(max) + " " +
+                            std::string(what) + " in all; at most " + std::to_string(max) +
+                            " are allowed");
+    }
+    return false;
+  }
 
   // Reports keys of `map` that are not in `allowed`, or appear twice.
   void CheckKeys(const YAML::Node& map, KeyList allowed, const std::string& where) {
@@ -293,15 +331,21 @@ class WorkflowReader {
     if (!value) return fallback;
     const auto text = ScalarText(*value, "label", where);
     if (!text) return fallback;
-    if (text->empty()) {
-      problems_.Add(*value, where + ": \"label\" must not be empty (leave it out to use the id)");
-      return fallback;
-    }
     if (HasControlCharacter(*text)) {
       problems_.Add(*value, where + ": \"label\" must be one line without control characters");
       return fallback;
     }
-    return *text;
+    std::string label = NormalizeText(*text);
+    if (label.empty()) {
+      problems_.Add(*value, where + ": \"label\" must not be empty (leave it out to use the id)");
+      return fallback;
+    }
+    if (CountChars(label) > kMaxLabelChars) {
+      problems_.Add(*value, where + ": \"label\" " + Quote(label) + " is too long; at most " +
+                                std::to_string(kMaxLabelChars) + " characters");
+      return fallback;
+    }
+    return label;
   }
 
   // A YAML 1.2 boolean (true/false in any of its three spellings) under `key`.
@@ -361,6 +405,7 @@ class WorkflowReader {
       problems_.Add(list, "\"steps\" must list at least one step");
       return steps;
     }
+    if (!WithinLimit(list, kMaxSteps, "steps", "the file")) return steps;
     std::map<std::string, int> first_line;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const YAML::Node item = list[i];
@@ -411,6 +456,7 @@ class WorkflowReader {
     if (value.IsScalar()) {
       items.push_back(value);
     } else if (value.IsSequence()) {
+      if (!WithinLimit(value, kMaxSteps, key, where)) return ids;
       for (const auto& item : value) items.push_back(item);
       if (items.empty()) {
         problems_.Add(value, where + ": " + Quote(key) +
@@ -420,6 +466,7 @@ class WorkflowReader {
       problems_.Add(value, where + ": " + Quote(key) +
                                " must be a list of step ids or any, found " + KindOf(value));
     }
+    std::unordered_set<std::string> listed;
     for (const auto& item : items) {
       if (!item.IsScalar()) {
         problems_.Add(item,
@@ -430,11 +477,11 @@ class WorkflowReader {
       if (id == kAny) {
         problems_.Add(item, where + ": any must stand alone (" + std::string(key) +
                                 ": any), not inside a list");
-      } else if (workflow.find_step(id) == nullptr) {
+      } else if (FindStep(workflow, id) == nullptr) {
         if (key == "from") unknown_step_named_ = true;
         problems_.Add(item, where + ": unknown step " + Quote(id) + " in " + std::string(key) +
                                 StepHint(id, workflow));
-      } else if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+      } else if (!listed.insert(id).second) {
         problems_.Add(item,
                       where + ": step " + Quote(id) + " is listed twice in " + std::string(key));
       } else {
@@ -488,6 +535,7 @@ class WorkflowReader {
 
   void ReadTransitions(const YAML::Node& list, Workflow& workflow) {
     if (!ExpectList(list, "transitions", "the file")) return;
+    if (!WithinLimit(list, kMaxActions, "transitions", "the file")) return;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const YAML::Node item = list[i];
       const std::string where = ItemName("transition", item, i);
@@ -520,7 +568,7 @@ class WorkflowReader {
   void CheckNotLeavingFinal(const YAML::Node& from, const std::vector<std::string>& step_ids,
                             const std::string& where, const Workflow& workflow) {
     for (const auto& id : step_ids) {
-      const Step* step = workflow.find_step(id);
+      const Step* step = FindStep(workflow, id);
       if (step != nullptr && step->final) {
         problems_.Add(from, where + ": cannot leave final step " + Quote(id) +
                                 "; nothing happens after a final step but milestones");
@@ -538,7 +586,7 @@ class WorkflowReader {
     }
     const auto id = ScalarText(*to, "to", where);
     if (!id) return {};
-    if (workflow.find_step(*id) == nullptr) {
+    if (FindStep(workflow, *id) == nullptr) {
       unknown_step_named_ = true;
       problems_.Add(*to,
                     where + ": unknown step " + Quote(*id) + " in to" + StepHint(*id, workflow));
@@ -549,6 +597,7 @@ class WorkflowReader {
 
   void ReadMilestones(const YAML::Node& list, Workflow& workflow) {
     if (!ExpectList(list, "milestones", "the file")) return;
+    if (!WithinLimit(list, kMaxActions, "milestones", "the file")) return;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const YAML::Node item = list[i];
       const std::string where = ItemName("milestone", item, i);
@@ -612,6 +661,11 @@ class WorkflowReader {
                                                  const std::set<std::string>& variables, bool open) {
     const auto text = ScalarText(node, "when", where);
     if (!text) return std::nullopt;
+    if (CountChars(*text) > kMaxConditionChars) {
+      problems_.Add(node, where + ": condition " + Quote(*text) + " is too long; at most " +
+                              std::to_string(kMaxConditionChars) + " characters");
+      return std::nullopt;
+    }
     auto parsed = rules::Expression::Parse(*text);
     if (!parsed.ok()) {
       problems_.Add(node, where + ": " + parsed.status().message());
@@ -655,7 +709,8 @@ class WorkflowReader {
     for (const auto& f : fields) variables.insert(f.id);
     bool open = false;  // after a plugin derivation, any field name may exist
 
-    if (const auto guards = Find(item, "guards"); guards && ExpectList(*guards, "guards", where)) {
+    if (const auto guards = Find(item, "guards"); guards && ExpectList(*guards, "guards", where) &&
+                                                  WithinRuleLimits(*guards, "guards", where)) {
       for (std::size_t i = 0; i < guards->size(); ++i) {
         const YAML::Node g = (*guards)[i];
         const std::string at = where + " guard #" + std::to_string(i + 1);
@@ -669,11 +724,14 @@ class WorkflowReader {
           guard.when = ReadCondition(*Find(g, "when"), at, variables, open);
           const auto message = Find(g, "message");
           const auto text = message ? ScalarText(*message, "message", at) : std::nullopt;
-          if (!text || text->empty()) {
+          if (!text || NormalizeText(*text).empty()) {
             problems_.Add(g, at + ": a condition guard needs a \"message\" shown to the counsellor "
                                   "when it refuses");
+          } else if (CountChars(*text) > kMaxMessageChars) {
+            problems_.Add(*message, at + ": \"message\" " + Quote(*text) + " is too long; at most " +
+                                        std::to_string(kMaxMessageChars) + " characters");
           } else {
-            guard.message = *text;
+            guard.message = NormalizeText(*text);
           }
         } else {
           problems_.Add(g, at + ": must be a map with when and message, or with plugin");
@@ -683,7 +741,8 @@ class WorkflowReader {
       }
     }
 
-    if (const auto derive = Find(item, "derive"); derive && ExpectList(*derive, "derive", where)) {
+    if (const auto derive = Find(item, "derive"); derive && ExpectList(*derive, "derive", where) &&
+                                                  WithinRuleLimits(*derive, "derive", where)) {
       for (std::size_t i = 0; i < derive->size(); ++i) {
         const YAML::Node d = (*derive)[i];
         const std::string at = where + " derive #" + std::to_string(i + 1);
@@ -712,7 +771,8 @@ class WorkflowReader {
       }
     }
 
-    if (const auto notify = Find(item, "notify"); notify && ExpectList(*notify, "notify", where)) {
+    if (const auto notify = Find(item, "notify"); notify && ExpectList(*notify, "notify", where) &&
+                                                  WithinRuleLimits(*notify, "notify", where)) {
       for (std::size_t i = 0; i < notify->size(); ++i) {
         const std::string at = where + " notify #" + std::to_string(i + 1);
         auto name = ReadPluginRef((*notify)[i], at, "action", &PluginRegistry::HasAfterCommit);
@@ -722,6 +782,12 @@ class WorkflowReader {
     return rules;
   }
 
+  // The per-list and whole-file limits on rules (guards, derive, notify, derive rules).
+  bool WithinRuleLimits(const YAML::Node& list, std::string_view key, const std::string& where) {
+    return WithinLimit(list, kMaxRulesPerList, key, where) &&
+           Spend(rules_used_, list.size(), kMaxRulesInTotal, list, "rules (guards, derive, notify)");
+  }
+
   void ReadDeriveRules(const YAML::Node& d, const std::string& at, const std::set<std::string>& variables,
                        bool open, Derivation& derivation) {
     const auto list = Find(d, "rules");
@@ -729,7 +795,7 @@ class WorkflowReader {
       problems_.Add(d, at + ": missing \"rules\" (a list of when/value)");
       return;
     }
-    if (!ExpectList(*list, "rules", at)) return;
+    if (!ExpectList(*list, "rules", at) || !WithinRuleLimits(*list, "rules", at)) return;
     if (list->size() == 0) problems_.Add(*list, at + ": \"rules\" is empty");
     for (std::size_t r = 0; r < list->size(); ++r) {
       const YAML::Node rule = (*list)[r];
@@ -744,6 +810,11 @@ class WorkflowReader {
       const auto value = Find(rule, "value");
       if (!value || !value->IsScalar()) {
         problems_.Add(rule, rat + ": missing \"value\" (a text or a whole number)");
+        continue;
+      }
+      if (CountChars(value->Scalar()) > kMaxLabelChars) {
+        problems_.Add(*value, rat + ": \"value\" " + Quote(value->Scalar()) + " is too long; at most " +
+                                  std::to_string(kMaxLabelChars) + " characters");
         continue;
       }
       out.value = DerivedValue(*value);
@@ -762,7 +833,10 @@ class WorkflowReader {
   // `owner` names the list: "enrolment", `transition "place"`...
   std::vector<FieldSpec> ReadFields(const YAML::Node& list, const std::string& owner) {
     std::vector<FieldSpec> fields;
-    if (!ExpectList(list, "fields", owner)) return fields;
+    if (!ExpectList(list, "fields", owner) || !WithinLimit(list, kMaxFieldsPerList, "fields", owner) ||
+        !Spend(fields_used_, list.size(), kMaxFieldsInTotal, list, "fields")) {
+      return fields;
+    }
     std::vector<PendingCondition> conditions;
     std::map<std::string, int> first_line;
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -862,8 +936,10 @@ class WorkflowReader {
     if (!value || !KeyFitsType(*value, "max_length", where, type, FieldType::kText)) return;
     const auto length = ReadInteger(*value, "max_length", where);
     if (!length) return;
-    if (*length < 1) {
-      problems_.Add(*value, where + ": \"max_length\" must be at least 1");
+    if (*length < 1 || *length > kMaxTextLength) {
+      problems_.Add(*value, where + ": \"max_length\" must be " +
+                                (*length < 1 ? std::string("at least 1")
+                                             : "at most " + std::to_string(kMaxTextLength)));
       return;
     }
     field.max_length = static_cast<std::size_t>(*length);
@@ -884,6 +960,11 @@ class WorkflowReader {
       problems_.Add(*list, where + ": an enum field needs at least one value in \"values\"");
       return;
     }
+    if (!WithinLimit(*list, kMaxValuesPerField, "values", where) ||
+        !Spend(values_used_, list->size(), kMaxValuesInTotal, *list, "enum values")) {
+      return;
+    }
+    std::unordered_set<std::string> seen;
     for (const auto& entry : *list) {
       EnumValue value;
       if (entry.IsMap()) {
@@ -903,7 +984,7 @@ class WorkflowReader {
         continue;
       }
       if (value.id.empty()) continue;
-      if (field.find_value(value.id) != nullptr) {
+      if (!seen.insert(value.id).second) {
         problems_.Add(entry, where + ": duplicate value " + Quote(value.id));
         continue;
       }
@@ -955,6 +1036,10 @@ class WorkflowReader {
       problems_.Add(*in_node, where + ": \"in\" is an empty list");
       return;
     }
+    if (!WithinLimit(*in_node, kMaxValuesPerField, "in", where) ||
+        !Spend(values_used_, in_node->size(), kMaxValuesInTotal, *in_node, "enum values")) {
+      return;
+    }
     for (const auto& entry : *in_node) {
       if (!entry.IsScalar()) {
         problems_.Add(entry, where + ": \"in\" must list values, found " + KindOf(entry));
@@ -1004,25 +1089,25 @@ class WorkflowReader {
   }
 
   // Steps reachable from `start` following transitions forwards (or backwards).
+  // The edges are listed once, so that the walk is linear in the graph's size.
   static std::set<std::string> Reachable(const Workflow& workflow,
                                          const std::vector<std::string>& start, bool backwards) {
+    std::unordered_map<std::string_view, std::vector<std::string_view>> next;
+    for (const auto& transition : workflow.transitions) {
+      if (transition.to.empty()) continue;
+      for (const auto& from : transition.from) {
+        if (backwards) next[transition.to].push_back(from);
+        else next[from].push_back(transition.to);
+      }
+    }
     std::set<std::string> seen(start.begin(), start.end());
-    std::deque<std::string> queue(start.begin(), start.end());
+    std::deque<std::string_view> queue(start.begin(), start.end());
     while (!queue.empty()) {
-      const std::string current = queue.front();
+      const auto it = next.find(queue.front());
       queue.pop_front();
-      for (const auto& transition : workflow.transitions) {
-        if (transition.to.empty()) continue;
-        const bool from_current = std::find(transition.from.begin(), transition.from.end(),
-                                            current) != transition.from.end();
-        if (!backwards && from_current && seen.insert(transition.to).second) {
-          queue.push_back(transition.to);
-        }
-        if (backwards && transition.to == current) {
-          for (const auto& from : transition.from) {
-            if (seen.insert(from).second) queue.push_back(from);
-          }
-        }
+      if (it == next.end()) continue;
+      for (const std::string_view step : it->second) {
+        if (seen.emplace(step).second) queue.push_back(step);
       }
     }
     return seen;
@@ -1046,9 +1131,13 @@ class WorkflowReader {
       if (step.final) finals.push_back(step.id);
     }
     const auto can_finish = Reachable(workflow, finals, /*backwards=*/true);
+    std::unordered_set<std::string_view> has_exit;
+    for (const auto& transition : workflow.transitions) {
+      has_exit.insert(transition.from.begin(), transition.from.end());
+    }
     for (const auto& step : workflow.steps) {
       if (step.final) continue;
-      if (workflow.transitions_from(step.id).empty()) {
+      if (has_exit.count(step.id) == 0) {
         problems_.Add(step.line, "step " + Quote(step.id) +
                                      " is a dead end: it is not final and no transition "
                                      "leaves it");
@@ -1063,7 +1152,12 @@ class WorkflowReader {
   const PluginRegistry* plugins_;
   bool check_plugins_;
   std::map<std::string, ActionDeclaration> action_ids_;
+  std::unordered_map<std::string, std::size_t> step_index_;  // step id -> index in steps
   bool unknown_step_named_ = false;  // some from/to named a step that does not exist
+  // Whole-file budgets (Spend).
+  std::size_t fields_used_ = 0;
+  std::size_t values_used_ = 0;
+  std::size_t rules_used_ = 0;
 };
 
 }  // namespace
@@ -1078,6 +1172,12 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
                               const PluginRegistry* plugins, bool check_plugins) {
   Problems problems{std::string(file)};
   WorkflowLoad load;
+  if (text.size() > kMaxFileBytes) {
+    problems.Add(0, "the file is " + std::to_string(text.size()) + " bytes; a workflow file is at most " +
+                        std::to_string(kMaxFileBytes) + " bytes (1 MiB)");
+    load.problems = std::move(problems).Take();
+    return load;
+  }
   if (const auto bad = FirstInvalidUtf8(text)) {
     const auto line = 1 + std::count(text.begin(), text.begin() + *bad, '\n');
     problems.Add(static_cast<int>(line), "the file is not valid UTF-8 (byte " +
@@ -1099,6 +1199,11 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
       Workflow workflow = WorkflowReader(problems, plugins, check_plugins).Read(root);
       if (problems.empty()) load.workflow = std::move(workflow);
     }
+  } catch (const YAML::DeepRecursion& e) {
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    problems.Add(line, "YAML nested too deeply (more than " + std::to_string(e.depth() - 1) +
+                           " levels); a workflow needs only a few levels: look for an unclosed "
+                           "bracket or runaway indentation");
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
     problems.Add(line, "YAML syntax error: " + e.msg);
@@ -1117,6 +1222,12 @@ WorkflowLoad LoadWorkflowFile(const std::string& path, const PluginRegistry* plu
     if (!std::filesystem::is_regular_file(path, ec)) {
       const bool exists = std::filesystem::exists(path, ec);
       load.problems.push_back({path, 0, exists ? "not a regular file" : "no such file"});
+      return load;
+    }
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxFileBytes) {
+      load.problems.push_back({path, 0, "the file is " + std::to_string(size) +
+                                            " bytes; a workflow file is at most " +
+                                            std::to_string(kMaxFileBytes) + " bytes (1 MiB)"});
       return load;
     }
     std::ifstream in(path, std::ios::binary);

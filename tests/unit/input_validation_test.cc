@@ -1,0 +1,142 @@
+// The engine checks the text of every request itself (a server calls it
+// without the CLI's checks): invalid UTF-8, names without a letter, invisible
+// and look-alike characters, oversized text. Refusals write nothing.
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+
+#include "parcours/engine.h"
+#include "support/cli_runner.h"
+
+namespace parcours {
+namespace {
+
+using testing::SourcePath;
+using testing::TempDir;
+
+class InputValidationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StoreOptions options;
+    options.create = true;
+    auto store = Store::Open(dir_.path(), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
+    std::ifstream in(SourcePath("workflows/insertion.yaml"), std::ios::binary);
+    const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_TRUE(engine_->InstallProgramme(yaml, "insertion.yaml", "installer").ok());
+  }
+
+  static AddPersonRequest PersonNamed(const std::string& name, const std::string& birth = "1980-05-06") {
+    AddPersonRequest req;
+    req.name = name;
+    req.birth = birth;
+    req.sex = "M";
+    req.actor = "lea";
+    return req;
+  }
+
+  // Expects `status` to be a refusal of `code` whose message holds `needle`
+  // and that says what is allowed.
+  static void ExpectRefused(const Status& status, Status::Code code, const std::string& needle) {
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.code(), code) << status.ToString();
+    EXPECT_NE(status.message().find(needle), std::string::npos) << status.ToString();
+    EXPECT_FALSE(status.allowed().empty()) << status.ToString();
+  }
+
+  std::string Pathway() {
+    auto person = engine_->AddPerson(PersonNamed("Awa Diallo", "1991-04-02"));
+    EXPECT_TRUE(person.ok()) << person.status().ToString();
+    EnrollRequest req;
+    req.person = person.ok() ? person->id : "";
+    req.programme = "insertion";
+    req.fields = {{"prescriber", "ccas"}};
+    req.actor = "lea";
+    auto r = engine_->Enroll(req);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->state.id : "";
+  }
+
+  TempDir dir_;
+  FixedDateClock clock_{*Date::ParseIso("2026-11-21")};
+  boost::asio::io_context io_;
+  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("input-test");
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(InputValidationTest, InvalidUtf8InARequestIsAUsageErrorNotAnException) {
+  ExpectRefused(engine_->AddPerson(PersonNamed("Ana\xff")).status(), Status::Code::kUsage,
+                "name \"Ana\\xff\" is not valid UTF-8");
+  AddPersonRequest bad_actor = PersonNamed("Ana Diallo");
+  bad_actor.actor = "lea\xff";
+  ExpectRefused(engine_->AddPerson(bad_actor).status(), Status::Code::kUsage, "actor \"lea\\xff\"");
+}
+
+TEST_F(InputValidationTest, NamesWithoutALetterAreRefused) {
+  for (const char* name : {"12345", "==", "(-)"}) {
+    ExpectRefused(engine_->AddPerson(PersonNamed(name)).status(), Status::Code::kRefused, "has no letter");
+  }
+  ExpectRefused(engine_->AddPerson(PersonNamed("\u200B")).status(), Status::Code::kRefused, "name is empty");
+}
+
+TEST_F(InputValidationTest, NamesAreStoredNormalisedAndMatchedFolded) {
+  auto jean = engine_->AddPerson(PersonNamed("  Jean\u202E  Mar\u200Btin "));
+  ASSERT_TRUE(jean.ok()) << jean.status().ToString();
+  EXPECT_EQ(jean->name, "Jean Martin");
+  for (const char* twin : {"Je\u200Ban Martin", "\uFF2A\uFF45\uFF41\uFF4E \uFF2D\uFF41\uFF52\uFF54\uFF49\uFF4E",
+                           "JEAN MARTIN"}) {
+    ExpectRefused(engine_->AddPerson(PersonNamed(twin)).status(), Status::Code::kRefused, "already exists");
+    auto found = engine_->FindPersons(twin);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_EQ(found->size(), 1u) << twin;
+    EXPECT_EQ(found->at(0).id, jean->id);
+  }
+}
+
+TEST_F(InputValidationTest, OversizedTextIsRefusedWithTheLimitAndAShortEcho) {
+  const std::string pathway = Pathway();
+  const std::string huge(60000, 'a');
+  auto name = engine_->AddPerson(PersonNamed(huge));
+  ExpectRefused(name.status(), Status::Code::kRefused, "(60000 characters) is too long");
+  EXPECT_EQ(name.status().allowed(), "Use at most 100 characters.");
+  EXPECT_LT(name.status().message().size(), 200u);
+
+  AssignRequest assign;
+  assign.pathway = pathway;
+  assign.referent = huge;
+  assign.actor = "lea";
+  ExpectRefused(engine_->Assign(assign).status(), Status::Code::kRefused, "referent \"aaaa");
+
+  VoidRequest void_request;
+  void_request.pathway = pathway;
+  void_request.reason = huge;
+  void_request.actor = "lea";
+  auto voided = engine_->Void(void_request);
+  ExpectRefused(voided.status(), Status::Code::kRefused, "(60000 characters) is too long");
+  EXPECT_EQ(voided.status().allowed(), "Use at most 500 characters.");
+
+  AdvanceRequest advance;
+  advance.pathway = pathway;
+  advance.transition = "position";
+  advance.actor = "lea\x1b[31m";
+  ExpectRefused(engine_->Advance(advance).status(), Status::Code::kRefused, "actor \"lea\\x1b[31m\"");
+}
+
+TEST_F(InputValidationTest, UnknownIdsAreEchoedShortAndEscaped) {
+  auto r = engine_->GetPathway("W-" + std::string(60000, 'z') + "\xff");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotFound());
+  EXPECT_NE(r.status().message().find("(60003 characters)"), std::string::npos) << r.status().message();
+  EXPECT_LT(r.status().message().size(), 200u);
+}
+
+}  // namespace
+}  // namespace parcours
