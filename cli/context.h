@@ -32,20 +32,21 @@ struct Context {
   std::string log_level = "warn";
   std::vector<std::string> plugin_files;  // --plugin FILE, repeatable
   bool no_default_plugins = false;        // --no-default-plugins
+  double wait_seconds = 5;                // --wait SECONDS: for a store in use by another process
 
   Output out;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<Clock> clock;
-  std::unique_ptr<PluginRegistry> plugins;  // loaded by Prepare()
+  std::unique_ptr<PluginRegistry> plugins;  // set up by Prepare(); loads on first use
 
   // The command chosen on the command line, run after parsing.
   std::function<Status()> action;
 
   // Resolves defaults (data dir, actor, clock, logger) once options are
-  // parsed, and loads plugins (default locations, then --plugin files).
+  // parsed, and records plugin locations (default ones, then --plugin files).
   Status Prepare();
-  // Opens the store. `write`: take the writer lock; otherwise a read-only view
-  // that does not block (or get blocked by) a writer.
+  // Opens the store. `write`: as its one writer; otherwise as one of its
+  // readers. Waits up to --wait for another process using it.
   Result<std::unique_ptr<Session>> Open(bool write, bool create = false);
 };
 

@@ -3,9 +3,11 @@
 // bus, caseloads.
 #include "parcours/engine.h"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -41,6 +43,15 @@ std::string ReadFile(const std::string& path) {
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+// A caseload query by programme, step and referent (everyone's when no referent).
+CaseloadQuery Q(const std::string& programme, const std::string& step, const std::string& referent) {
+  CaseloadQuery q;
+  q.programme = programme;
+  q.step = step;
+  q.referent = referent;
+  return q;
 }
 
 std::string InsertionYaml() { return ReadFile(SourcePath("workflows/insertion.yaml")); }
@@ -169,16 +180,31 @@ class EngineTest : public ::testing::Test {
     return r.ok() ? *r : CommandResult{};
   }
 
-  Result<CommandResult> TryVoid(const std::string& pathway, const std::string& reason = "typo") {
+  // The seq of the latest pathway event in effect (what a void names by
+  // default here), 0 when the pathway cannot be read.
+  uint32_t LatestInEffect(const std::string& pathway) {
+    auto view = engine_->GetPathway(pathway);
+    if (!view.ok()) return 0;
+    for (auto it = view->events.rbegin(); it != view->events.rend(); ++it) {
+      if (it->kind != EventKind::kVoid &&
+          !std::binary_search(view->voided.begin(), view->voided.end(), it->seq)) return it->seq;
+    }
+    return 0;
+  }
+
+  Result<CommandResult> TryVoid(const std::string& pathway, const std::string& reason = "typo",
+                                std::optional<uint32_t> seq = std::nullopt) {
     VoidRequest req;
     req.pathway = pathway;
     req.reason = reason;
     req.actor = "counsellor";
+    req.seq = seq ? *seq : LatestInEffect(pathway);
     return engine_->Void(req);
   }
 
-  CommandResult Void(const std::string& pathway, const std::string& reason = "typo") {
-    auto r = TryVoid(pathway, reason);
+  CommandResult Void(const std::string& pathway, const std::string& reason = "typo",
+                     std::optional<uint32_t> seq = std::nullopt) {
+    auto r = TryVoid(pathway, reason, seq);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : CommandResult{};
   }
@@ -1010,6 +1036,54 @@ TEST_F(EngineTest, VoidRefusals) {
   ExpectRefusal([&] { return TryVoid("").status(); }, kNotFound, {"no pathway"});
 }
 
+// Issue 6: a void names its event, so repeating it cancels nothing more.
+TEST_F(EngineTest, VoidNamesItsEventAndARepeatIsRefused) {
+  const Person p = AddPerson("Ann Bell", "1990-01-01");
+  const std::string pw = Enroll(p.id, "2026-03-01");
+  Advance(pw, "position", "2026-03-02");
+  Record(pw, "interview", "2026-03-05", {{"mode", "video"}});
+  ExpectRefusal([&] { return TryVoid(pw, "typo", 0).status(); }, kRefused,
+                {"say which event of " + pw + " to void, with --seq", "#3 (interview on 2026-03-05)",
+                 "parcours history " + pw});
+  ExpectRefusal([&] { return TryVoid(pw, "typo", 2).status(); }, kRefused,
+                {"#2 (position on 2026-03-02) is not the latest event in effect", "#3 (interview on 2026-03-05)"});
+  ExpectRefusal([&] { return TryVoid(pw, "typo", 4).status(); }, kRefused, {"has no event #4"});
+  EXPECT_EQ(Void(pw, "typo", 3).event.data.at("voids"), 3);
+  ExpectRefusal([&] { return TryVoid(pw, "typo", 3).status(); }, kRefused,
+                {"#3 (interview on 2026-03-05) is no longer in effect: #4 voided it",
+                 "The latest event in effect is #2 (position on 2026-03-02)"});
+  EXPECT_EQ(State(pw).last_seq, 4u);
+}
+
+TEST_F(EngineTest, AVoidCanBeVoidedAndItsEventCountsAgain) {
+  const Person p = AddPerson("Ann Bell", "1990-01-01");
+  const std::string pw = Enroll(p.id, "2026-03-01");
+  Advance(pw, "position", "2026-03-02");
+  auto positioned = [&] {
+    auto r = engine_->Outcomes({"insertion", "2026-01-01", "2026-12-31"});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->ToJson()["indicators"].value("positioned", -1) : -1;
+  };
+  EXPECT_EQ(positioned(), 1);
+  Void(pw, "typo", 2);
+  EXPECT_EQ(State(pw).step, "referral");
+  EXPECT_EQ(positioned(), 0);
+  // Voiding the void (the log's last event) brings the transition back.
+  CommandResult r = Void(pw, "it was right", 3);
+  EXPECT_EQ(r.event.data.at("voids"), 3);
+  EXPECT_EQ(r.state.step, "positioning");
+  EXPECT_EQ(r.state.step_since, D("2026-03-02"));
+  EXPECT_EQ(positioned(), 1);
+  auto view = engine_->GetPathway(pw);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->voided, (std::vector<uint32_t>{3}));
+  EXPECT_EQ(view->state.ToJson(), r.state.ToJson());
+  // And the void of the void can be voided in turn.
+  r = Void(pw, "no, it was not", 4);
+  EXPECT_EQ(r.state.step, "referral");
+  EXPECT_EQ(positioned(), 0);
+}
+
 TEST_F(EngineTest, VoidOfAnAssignmentRestoresTheReferent) {
   const Person p = AddPerson("Ann Bell", "1990-01-01");
   const std::string pw = Enroll(p.id, "2026-03-01", "alice");
@@ -1017,8 +1091,8 @@ TEST_F(EngineTest, VoidOfAnAssignmentRestoresTheReferent) {
   CommandResult r = Void(pw);
   EXPECT_EQ(r.event.data.at("voids"), 2);
   EXPECT_EQ(r.state.referent, "alice");
-  auto alice = engine_->Caseload({"", "", "alice"});
-  auto bob = engine_->Caseload({"", "", "bob"});
+  auto alice = engine_->Caseload(Q("", "", "alice"));
+  auto bob = engine_->Caseload(Q("", "", "bob"));
   ASSERT_TRUE(alice.ok() && bob.ok());
   EXPECT_EQ(alice->size(), 1u);
   EXPECT_EQ(bob->size(), 0u);
@@ -1048,7 +1122,7 @@ TEST_F(EngineTest, VoidOfAnExitIsRefusedWhenThePersonHasReEnrolled) {
   Advance(first, "exit", "2026-03-02", {{"reason", "moved"}});
   const std::string second = Enroll(p.id, "2026-03-10");
   ExpectRefusal([&] { return TryVoid(first).status(); }, kRefused,
-                {"voiding the exit would reopen " + first, "another active pathway", second,
+                {"voiding #2 (exit on 2026-03-02) would reopen " + first, "another active pathway", second,
                  "Exit or void " + second + " first."});
   EXPECT_TRUE(State(first).exited);
   // Once the second is exited, the first's exit may be voided.
@@ -1299,56 +1373,90 @@ TEST_F(CaseloadTest, ActivePathwaysLongestWithoutContactFirst) {
 }
 
 TEST_F(CaseloadTest, Filters) {
-  EXPECT_EQ(Ids({"insertion", "", ""}), (Strings{p2_, p1_}));
-  EXPECT_EQ(Ids({"atelier", "", ""}), (Strings{p4_}));
-  EXPECT_EQ(Ids({"atelier", "open", ""}), (Strings{p4_}));
-  EXPECT_EQ(Ids({"insertion", "positioning", ""}), (Strings{p1_}));
-  EXPECT_EQ(Ids({"", "positioning", ""}), (Strings{p1_}));
-  EXPECT_EQ(Ids({"", "referral", ""}), (Strings{p2_}));
-  EXPECT_EQ(Ids({"insertion", "exited", ""}), Strings{});  // exited pathways are not a caseload
-  EXPECT_EQ(Ids({"", "", "alice"}), (Strings{p1_, p4_}));
-  EXPECT_EQ(Ids({"insertion", "", "alice"}), (Strings{p1_}));
-  EXPECT_EQ(Ids({"", "", "bob"}), (Strings{p2_}));
-  EXPECT_EQ(Ids({"", "positioning", "bob"}), Strings{});
-  EXPECT_EQ(Ids({"", "", "nobody"}), Strings{});
-  EXPECT_EQ(Ids({"", "", "ali"}), Strings{});  // a referent is matched whole
+  EXPECT_EQ(Ids(Q("insertion", "", "")), (Strings{p2_, p1_}));
+  EXPECT_EQ(Ids(Q("atelier", "", "")), (Strings{p4_}));
+  EXPECT_EQ(Ids(Q("atelier", "open", "")), (Strings{p4_}));
+  EXPECT_EQ(Ids(Q("insertion", "positioning", "")), (Strings{p1_}));
+  EXPECT_EQ(Ids(Q("", "positioning", "")), (Strings{p1_}));
+  EXPECT_EQ(Ids(Q("", "referral", "")), (Strings{p2_}));
+  EXPECT_EQ(Ids(Q("insertion", "exited", "")), Strings{});  // exited pathways are not a caseload
+  EXPECT_EQ(Ids(Q("", "", "alice")), (Strings{p1_, p4_}));
+  EXPECT_EQ(Ids(Q("insertion", "", "alice")), (Strings{p1_}));
+  EXPECT_EQ(Ids(Q("", "", "bob")), (Strings{p2_}));
+  EXPECT_EQ(Ids(Q("", "positioning", "bob")), Strings{});
+  EXPECT_EQ(Ids(Q("", "", "nobody")), Strings{});
+  EXPECT_EQ(Ids(Q("", "", "ali")), Strings{});  // a referent is matched whole
 }
 
 TEST_F(CaseloadTest, FollowsAssignmentsAndMoves) {
   ASSERT_TRUE(TryAssign(p1_, "bob").ok());
-  EXPECT_EQ(Ids({"", "", "alice"}), (Strings{p4_}));
-  EXPECT_EQ(Ids({"", "", "bob"}), (Strings{p2_, p1_}));
+  EXPECT_EQ(Ids(Q("", "", "alice")), (Strings{p4_}));
+  EXPECT_EQ(Ids(Q("", "", "bob")), (Strings{p2_, p1_}));
   Advance(p1_, "start_vae", "2026-03-15", {{"certification", "CAP"}});
-  auto all = engine_->Caseload({"insertion", "vae", ""});
+  auto all = engine_->Caseload(Q("insertion", "vae", ""));
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].days_in_step, 0);
   EXPECT_EQ((*all)[0].days_since_last_event, 0);
   Advance(p2_, "exit", "2026-03-15", {{"reason", "refused"}});
-  EXPECT_EQ(Ids({"insertion", "", ""}), (Strings{p1_}));
-  EXPECT_EQ(Ids({"", "", "bob"}), (Strings{p1_}));
+  EXPECT_EQ(Ids(Q("insertion", "", "")), (Strings{p1_}));
+  EXPECT_EQ(Ids(Q("", "", "bob")), (Strings{p1_}));
+}
+
+// Issue 6: the actor's own pathways unless `all` or another referent is asked.
+TEST_F(CaseloadTest, DefaultsToTheActorsPathways) {
+  CaseloadQuery mine;
+  mine.actor = "alice";
+  EXPECT_EQ(Ids(mine), (Strings{p1_, p4_}));
+  CaseloadQuery all = mine;
+  all.all = true;
+  EXPECT_EQ(Ids(all).size(), 3u);
+  CaseloadQuery bobs = mine;
+  bobs.referent = "bob";
+  EXPECT_EQ(Ids(bobs), Strings{p2_});
+  bobs.all = true;
+  ExpectRefusal([&] { return engine_->Caseload(bobs).status(); }, kRefused,
+                {"--all and --referent \"bob\" contradict each other"});
+}
+
+// Issue 6: a step that only an older version has is still accepted.
+TEST_F(CaseloadTest, StepOfAnOlderVersionIsAccepted) {
+  std::string v2 = kAtelierYaml;
+  const std::string extra = "  - id: waiting\n    label: En attente\n";
+  v2.insert(v2.find("  - id: done"), extra);
+  v2 += "  - id: wait\n    from: [open]\n    to: waiting\n  - id: leave\n    from: [waiting]\n    to: done\n";
+  ASSERT_TRUE(engine_->InstallProgramme(v2, "atelier.yaml", "installer").ok());
+  const Person eve = AddPerson("Eve Attente", "1990-01-01");
+  const std::string p5 = Enroll(eve.id, "2026-03-12", "alice", "atelier");
+  Advance(p5, "wait", "2026-03-13");
+  // Version 3 drops the step again; p5 stays on version 2, in "waiting".
+  ASSERT_TRUE(engine_->InstallProgramme(kAtelierYaml, "atelier.yaml", "installer").ok());
+  EXPECT_EQ(Ids(Q("atelier", "waiting", "")), Strings{p5});
+  EXPECT_EQ(Ids(Q("", "waiting", "")), Strings{p5});
+  ExpectRefusal([&] { return engine_->Caseload(Q("atelier", "nowhere", "")).status(); }, kRefused,
+                {"no version of programme \"atelier\" has a step \"nowhere\"", "Steps: open, done, waiting."});
 }
 
 TEST_F(CaseloadTest, UnknownProgrammeOrStepIsRefused) {
-  ExpectRefusal([&] { return engine_->Caseload({"nope", "", ""}).status(); }, kNotFound, {"nope"});
-  ExpectRefusal([&] { return engine_->Caseload({"nope", "referral", ""}).status(); }, kNotFound,
+  ExpectRefusal([&] { return engine_->Caseload(Q("nope", "", "")).status(); }, kNotFound, {"nope"});
+  ExpectRefusal([&] { return engine_->Caseload(Q("nope", "referral", "")).status(); }, kNotFound,
                 {"nope"});
-  ExpectRefusal([&] { return engine_->Caseload({"insertion", "nowhere", ""}).status(); }, kRefused,
-                {"has no step \"nowhere\"", "Steps: ", "referral", "positioning", "training", "vae",
+  ExpectRefusal([&] { return engine_->Caseload(Q("insertion", "nowhere", "")).status(); }, kRefused,
+                {"no version of programme \"insertion\" has a step \"nowhere\"", "Steps: ", "referral", "positioning", "training", "vae",
                  "placement", "exited"});
-  ExpectRefusal([&] { return engine_->Caseload({"atelier", "positioning", ""}).status(); }, kRefused,
-                {"\"atelier\" has no step \"positioning\"", "open", "done"});
-  auto r = engine_->Caseload({"atelier", "positioning", ""});
+  ExpectRefusal([&] { return engine_->Caseload(Q("atelier", "positioning", "")).status(); }, kRefused,
+                {"\"atelier\" has a step \"positioning\"", "open", "done"});
+  auto r = engine_->Caseload(Q("atelier", "positioning", ""));
   EXPECT_FALSE(Contains(r.status().allowed(), "referral")) << r.status().allowed();
 }
 
 // Without a programme, a step that no installed programme has (a typo) must
 // not silently give an empty caseload.
 TEST_F(CaseloadTest, StepUnknownToEveryProgrammeIsRefusedWithoutAProgrammeToo) {
-  ExpectRefusal([&] { return engine_->Caseload({"", "positionning", ""}).status(); }, kRefused,
+  ExpectRefusal([&] { return engine_->Caseload(Q("", "positionning", "")).status(); }, kRefused,
                 {"positionning", "positioning", "referral", "open", "done"});
   // A step of any installed programme is fine.
-  EXPECT_EQ(Ids({"", "open", ""}), (Strings{p4_}));
+  EXPECT_EQ(Ids(Q("", "open", "")), (Strings{p4_}));
 }
 
 }  // namespace
