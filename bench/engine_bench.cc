@@ -110,7 +110,7 @@ void BM_Caseload(benchmark::State& state) {
   Fixture f;
   for (int i = 0; i < state.range(0); ++i) f.AddPathway(i);
   for (auto _ : state) {
-    auto r = f.engine().Caseload(CaseloadQuery{"", "", "lea"});
+    auto r = f.engine().Caseload(CaseloadQuery{"", "", "lea", "", false});
     benchmark::DoNotOptimize(r);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -42,7 +42,7 @@ echo; echo "# Karim: positioning, VAE with a partial result; a mistake is voided
 run --actor lea.moreau advance "$w2" position --date 2026-09-20
 run --actor lea.moreau advance "$w2" start_vae --date 2026-10-01 --field certification="Titre professionnel ADVF"
 run --actor lea.moreau record "$w2" vae_decided --date 2026-10-15 --field result=full
-run --actor lea.moreau void "$w2" --reason "jury decision was partial, not full"
+run --actor lea.moreau void "$w2" --seq 4 --reason "jury decision was partial, not full"
 run --actor lea.moreau record "$w2" vae_decided --date 2026-10-15 --field result=partial
 
 echo; echo "# Inès moves away; her pathway is handed over, then exits."

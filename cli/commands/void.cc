@@ -1,4 +1,4 @@
-// parcours void: cancel the pathway's latest event with a compensating event.
+// parcours void: cancel the event a counsellor names (--seq) with a compensating event.
 #include "context.h"
 
 namespace parcours::cli {
@@ -6,11 +6,12 @@ namespace {
 
 struct VoidOptions {
   std::string pathway, reason;
+  uint32_t seq = 0;
 };
 
 Status Run(Context& ctx, const VoidOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Void(VoidRequest{o.pathway, o.reason, ctx.actor}));
+  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Void(VoidRequest{o.pathway, o.reason, ctx.actor, o.seq}));
   const auto voided = r.event.data.value("voids", 0u);
   ctx.out.Emit(Json{{"pathway", r.state.id}, {"step", r.state.step}, {"seq", r.event.seq}, {"voided", voided}},
                r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": voided #" +
@@ -23,11 +24,15 @@ Status Run(Context& ctx, const VoidOptions& o) {
 }  // namespace
 
 void SetVoidCommand(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("void", "Cancel the pathway's latest event (history keeps both)");
+  auto* cmd = app.add_subcommand("void", "Cancel the pathway's latest event in effect, named by --seq (history keeps both)");
   auto o = std::make_shared<VoidOptions>();
   cmd->add_option("PATHWAY", o->pathway, "Pathway id, e.g. W-3F8Q4")->required();
+  // Not required by the parser: the engine's refusal says how to find the seq.
+  cmd->add_option("--seq", o->seq,
+                  "The event to cancel (its #, see `parcours history PATHWAY`): the latest in effect, "
+                  "or the latest void to undo it");
   cmd->add_option("--reason", o->reason, "Why the event is cancelled")->required();
-  cmd->footer("Example: parcours void W-3F8Q4 --reason \"recorded on the wrong person\"");
+  cmd->footer("Example: parcours void W-3F8Q4 --seq 4 --reason \"recorded on the wrong person\"");
   cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return Run(ctx, *o); }; });
 }
 

@@ -65,7 +65,7 @@ TEST_F(ShowTest, ActorIsRecordedOnEveryEvent) {
 TEST_F(ShowTest, HistoryJsonIsTheSameObjectAsShow) {
   const std::string w = Enroll(AddPerson("Awa Diallo"));
   Advance(w, "position", "2026-09-08");
-  Ok({"void", w, "--reason", "too early"});
+  Ok({"void", w, "--seq", "2", "--reason", "too early"});
   EXPECT_EQ(Ok({"history", w}), Show(w));
 }
 
@@ -132,7 +132,7 @@ class CaseloadTest : public InsertionTest {
 };
 
 TEST_F(CaseloadTest, ListsActivePathwaysLongestWithoutContactFirst) {
-  const Json j = Ok({"caseload"});
+  const Json j = Ok({"caseload", "--all"});
   ASSERT_EQ(j["pathways"].size(), 3u) << j.dump();
   const Json& karim = j["pathways"][0];
   EXPECT_TRUE(HasKeys(karim, {"pathway", "person", "programme", "step", "referent", "days_in_step",
@@ -172,9 +172,25 @@ TEST_F(CaseloadTest, PersonIsThePersonId) {
   EXPECT_EQ(j["pathways"][0]["person"], Show(awa_)["person"]);
 }
 
+// Issue 6: the caseload is the actor's own by default; --all for everyone's.
+TEST_F(CaseloadTest, DefaultsToTheActorsOwnPathways) {
+  EXPECT_EQ(Pathways({}), (std::vector<std::string>{awa_, zoe_}));
+  const CliResult r = RunCli({"--json", "--data", store(), "--actor", "karim.petit", "caseload"},
+                             {{"PARCOURS_TODAY", kToday}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json karims = Json::parse(r.out);
+  ASSERT_EQ(karims["pathways"].size(), 1u);
+  EXPECT_EQ(karims["pathways"][0]["pathway"], karim_);
+  EXPECT_EQ(Pathways({"--all"}), (std::vector<std::string>{karim_, awa_, zoe_}));
+  Refused(3, {"caseload", "--all", "--referent", "karim.petit"},
+          {"--all and --referent \"karim.petit\" contradict each other", "--all for everyone's"});
+}
+
 TEST_F(CaseloadTest, Filters) {
-  EXPECT_EQ(Pathways({"--programme", "insertion"}), (std::vector<std::string>{karim_, awa_, zoe_}));
-  EXPECT_EQ(Pathways({"--step", "training"}), std::vector<std::string>{karim_});
+  EXPECT_EQ(Pathways({"--all", "--programme", "insertion"}), (std::vector<std::string>{karim_, awa_, zoe_}));
+  EXPECT_EQ(Pathways({"--programme", "insertion"}), (std::vector<std::string>{awa_, zoe_}));
+  EXPECT_EQ(Pathways({"--all", "--step", "training"}), std::vector<std::string>{karim_});
+  EXPECT_EQ(Pathways({"--step", "training"}), std::vector<std::string>{});
   EXPECT_EQ(Pathways({"--referent", "karim.petit"}), std::vector<std::string>{karim_});
   EXPECT_EQ(Pathways({"--referent", kActor}), (std::vector<std::string>{awa_, zoe_}));
   EXPECT_EQ(Pathways({"--referent", kActor, "--step", "referral"}), std::vector<std::string>{zoe_});
@@ -185,14 +201,17 @@ TEST_F(CaseloadTest, Filters) {
 }
 
 TEST_F(CaseloadTest, HumanTableFlagsWhoHasNotBeenSeenForAMonth) {
-  const CliResult r = Run({"caseload"});
+  const CliResult r = Run({"caseload", "--all"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "PATHWAY  PERSON        STEP         IN STEP  LAST SEEN  REFERENT"));
-  EXPECT_TRUE(Contains(r.out, karim_ + "  Karim Benali  training         51d        51d  karim.petit   <- not seen for a month"));
-  EXPECT_TRUE(Contains(r.out, awa_ + "  Awa Diallo    positioning      51d        20d  lea.moreau\n"));
+  // The programme and the person id tell apart two pathways of one name.
+  const std::string karim = Show(karim_)["person"], awa = Show(awa_)["person"];
+  EXPECT_TRUE(Contains(r.out, "PATHWAY  PROGRAMME  PERSON   NAME          STEP         IN STEP  LAST SEEN  REFERENT"));
+  EXPECT_TRUE(Contains(r.out, karim_ + "  insertion  " + karim +
+                                  "  Karim Benali  training         51d        51d  karim.petit   <- not seen for a month"));
+  EXPECT_TRUE(Contains(r.out, awa_ + "  insertion  " + awa + "  Awa Diallo    positioning      51d        20d  lea.moreau\n"));
   EXPECT_FALSE(Contains(r.out, "Inès"));
   const CliResult none = Run({"caseload", "--referent", "nobody"});
-  EXPECT_TRUE(Contains(none.out, "No active pathway matches."));
+  EXPECT_TRUE(Contains(none.out, "No active pathway of nobody matches. `parcours caseload --all` lists everyone's."));
 }
 
 TEST_F(CaseloadTest, UnknownProgrammeIsNotFound) {
@@ -201,7 +220,7 @@ TEST_F(CaseloadTest, UnknownProgrammeIsNotFound) {
 
 TEST_F(CaseloadTest, UnknownStepIsRefusedNamingTheSteps) {
   const CliResult r = Refused(3, {"caseload", "--programme", "insertion", "--step", "formation"},
-                              {"no step \"formation\"", "Steps: "});
+                              {"no version of programme \"insertion\" has a step \"formation\"", "Steps: "});
   for (const std::string step : {"referral", "positioning", "training", "vae", "placement", "exited"}) {
     EXPECT_TRUE(Contains(r.err, step));
   }

@@ -59,7 +59,7 @@ class ReportTest : public InsertionTest {
     Advance(karim, "position", "2026-09-20");
     Advance(karim, "start_vae", "2026-10-01", {"certification=ADVF"});
     Record(karim, "vae_decided", "2026-10-15", {"result=full"});
-    Ok({"void", karim, "--reason", "the jury's decision was partial"});
+    Ok({"void", karim, "--seq", "4", "--reason", "the jury's decision was partial"});
     Record(karim, "vae_decided", "2026-10-15", {"result=partial"});
 
     const std::string ines = Enroll(AddPerson("Inès Lefèvre", "1970-01-30", "F"), "2026-10-01", "ccas");
@@ -176,15 +176,15 @@ TEST_F(ReportTest, OnlyEventsDatedInThePeriodCount) {
 
 TEST_F(ReportTest, VoidedEventsDoNotCount) {
   const Json before = Report("2026-09-01", "2026-11-30")["indicators"];
-  Ok({"void", sam_, "--reason", "the contract fell through"});
-  Ok({"void", karim_, "--reason", "the jury has not met yet"});
+  Ok({"void", sam_, "--seq", "3", "--reason", "the contract fell through"});
+  Ok({"void", karim_, "--seq", "6", "--reason", "the jury has not met yet"});
   const Json after = Report("2026-09-01", "2026-11-30")["indicators"];
   EXPECT_EQ(after["placed"], before["placed"].get<int>() - 1);
   EXPECT_EQ(after["durable_employment"], before["durable_employment"].get<int>() - 1);
   EXPECT_EQ(after["vae_partial"], 0);
   EXPECT_EQ(after["vae_full"], 0);
   // Voiding Inès's exit makes her active at the end again.
-  Ok({"void", ines_, "--reason", "she did not move"});
+  Ok({"void", ines_, "--seq", "2", "--reason", "she did not move"});
   const Json reopened = Report("2026-09-01", "2026-11-30")["indicators"];
   EXPECT_EQ(reopened["exits"], 1);
   EXPECT_EQ(reopened["exits_by_reason"]["moved"], 0);
@@ -193,7 +193,7 @@ TEST_F(ReportTest, VoidedEventsDoNotCount) {
 
 TEST_F(ReportTest, EachPathwayCountsOnceEvenWhenItRepeatsAMove) {
   // Awa's placement voided, then training again from a VAE: two start_training.
-  Ok({"void", awa_, "--reason", "not signed yet"});
+  Ok({"void", awa_, "--seq", "6", "--reason", "not signed yet"});
   Advance(awa_, "start_vae", "2026-11-16", {"certification=DEAES"});
   Advance(awa_, "start_training", "2026-11-17", {"provider=AFPA"});
   EXPECT_EQ(Report("2026-09-01", "2026-11-30")["indicators"]["entered_training"], 1);

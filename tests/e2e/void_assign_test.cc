@@ -15,12 +15,14 @@ class VoidTest : public InsertionTest {
     ASSERT_EQ(Advance(w_, "position", "2026-09-08"), "positioning");
     Record(w_, "interview", "2026-09-10", {"mode=individual"});
   }
-  Json Void(const std::string& reason) { return Ok({"void", w_, "--reason", reason}); }
+  Json Void(int seq, const std::string& reason) {
+    return Ok({"void", w_, "--seq", std::to_string(seq), "--reason", reason});
+  }
   std::string awa_, w_;
 };
 
-TEST_F(VoidTest, VoidCancelsTheLatestEvent) {
-  const Json j = Void("recorded twice");
+TEST_F(VoidTest, VoidCancelsTheEventItNames) {
+  const Json j = Void(3, "recorded twice");
   EXPECT_EQ(j, (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 4}, {"voided", 3}}));
   const Json show = Show(w_);
   ASSERT_EQ(show["events"].size(), 4u);
@@ -34,8 +36,8 @@ TEST_F(VoidTest, VoidCancelsTheLatestEvent) {
 }
 
 TEST_F(VoidTest, VoidingATransitionReturnsToThePreviousStep) {
-  Void("wrong interview");
-  const Json j = Void("not positioned yet");
+  Void(3, "wrong interview");
+  const Json j = Void(2, "not positioned yet");
   EXPECT_EQ(j.value("step", ""), "referral");
   EXPECT_EQ(j.value("voided", 0), 2);
   const Json show = Show(w_);
@@ -58,9 +60,9 @@ TEST_F(VoidTest, CaseloadDaysFollowTheEventsStillInEffect) {
   // Positioned 2026-09-08 (74 days before today), interviewed 2026-09-10 (72).
   EXPECT_EQ(entry()["days_in_step"], 74);
   EXPECT_EQ(entry()["days_since_last_event"], 72);
-  Void("wrong interview");
+  Void(3, "wrong interview");
   EXPECT_EQ(entry()["days_since_last_event"], 74);
-  Void("not positioned yet");  // back in referral since the enrolment, 2026-09-01
+  Void(2, "not positioned yet");  // back in referral since the enrolment, 2026-09-01
   EXPECT_EQ(entry()["step"], "referral");
   EXPECT_EQ(entry()["days_in_step"], 81);
   EXPECT_EQ(entry()["days_since_last_event"], 81);
@@ -69,14 +71,14 @@ TEST_F(VoidTest, CaseloadDaysFollowTheEventsStillInEffect) {
 }
 
 TEST_F(VoidTest, DatesAreCheckedAgainstTheLatestEventStillInEffect) {
-  Void("wrong interview");
-  Void("not positioned yet");
+  Void(3, "wrong interview");
+  Void(2, "not positioned yet");
   // The voided events of 2026-09-08 and 2026-09-10 no longer bound the date.
   EXPECT_EQ(Advance(w_, "position", "2026-09-02"), "positioning");
 }
 
 TEST_F(VoidTest, HistoryShowsBothTheEventAndItsVoid) {
-  Void("recorded on the wrong person");
+  Void(3, "recorded on the wrong person");
   const CliResult history = Run({"history", w_});
   ASSERT_EQ(history.exit_code, 0) << history.err;
   EXPECT_TRUE(Contains(history.out, "interview  mode=individual  [voided]"));
@@ -89,23 +91,23 @@ TEST_F(VoidTest, HistoryShowsBothTheEventAndItsVoid) {
 }
 
 TEST_F(VoidTest, HumanOutputSaysWhatWasVoidedAndTheStep) {
-  const CliResult r = Run({"void", w_, "--reason", "duplicate"});
+  const CliResult r = Run({"void", w_, "--seq", "3", "--reason", "duplicate"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, w_ + " Awa Diallo: voided #3 (interview); step is Positionnement (positioning)"));
   EXPECT_TRUE(Contains(r.out, "Next: start_training, start_vae, place, exit"));
 }
 
 TEST_F(VoidTest, EnrolmentCannotBeVoided) {
-  Void("wrong interview");
-  Void("not positioned yet");
-  Refused(3, {"void", w_, "--reason", "wrong person"},
+  Void(3, "wrong interview");
+  Void(2, "not positioned yet");
+  Refused(3, {"void", w_, "--seq", "1", "--reason", "wrong person"},
           {"the enrolment of " + w_ + " cannot be voided", "advance " + w_ + " exit --field reason=other"});
   EXPECT_EQ(Show(w_).value("step", ""), "referral");
 }
 
 TEST_F(VoidTest, ReasonIsRequired) {
   Refused(2, {"void", w_}, {"--reason is required"});
-  Refused(3, {"void", w_, "--reason", "  "}, {"reason is empty", "non-empty text"});
+  Refused(2, {"void", w_, "--seq", "3", "--reason", "  "}, {"--reason is given an empty value"});
 }
 
 TEST_F(VoidTest, UnknownPathwayIsNotFound) {
@@ -115,7 +117,7 @@ TEST_F(VoidTest, UnknownPathwayIsNotFound) {
 TEST_F(VoidTest, VoidingAnExitReopensThePathway) {
   ASSERT_EQ(Advance(w_, "exit", "2026-10-01", {"reason=moved"}), "exited");
   EXPECT_EQ(Ok({"caseload"})["pathways"].size(), 0u);
-  const Json j = Void("she did not move after all");
+  const Json j = Void(4, "she did not move after all");
   EXPECT_EQ(j.value("step", ""), "positioning");
   EXPECT_EQ(Show(w_).value("status", ""), "active");
   const Json caseload = Ok({"caseload"});
@@ -128,7 +130,7 @@ TEST_F(VoidTest, VoidingAnExitReopensThePathway) {
 TEST_F(VoidTest, VoidingAnExitIsRefusedWhenThePersonReEntered) {
   ASSERT_EQ(Advance(w_, "exit", "2026-10-01", {"reason=moved"}), "exited");
   const std::string again = Enroll(awa_, "2026-10-15");
-  Refused(3, {"void", w_, "--reason", "mistake"},
+  Refused(3, {"void", w_, "--seq", "4", "--reason", "mistake"},
           {"would reopen " + w_, "another active pathway", again, "Exit or void " + again + " first"});
 }
 
@@ -137,8 +139,56 @@ TEST_F(VoidTest, VoidingAFollowUpKeepsThePathwayExited) {
   const std::string w = Enroll(AddPerson("Léo Martin", "2000-10-01", "M"), "2026-03-02");
   Advance(w, "exit", "2026-05-20", {"reason=employment"});
   Record(w, "follow_up", "2026-11-20", {"employed=yes"});
-  EXPECT_EQ(Ok({"void", w, "--reason", "wrong answer"}).value("step", ""), "exited");
+  EXPECT_EQ(Ok({"void", w, "--seq", "3", "--reason", "wrong answer"}).value("step", ""), "exited");
   EXPECT_EQ(Show(w).value("status", ""), "exited");
+}
+
+// The regression of issue 6: a repeated command (up-arrow, Enter) cancelled a
+// second event. A void names its event, and a voided event cannot be voided again.
+TEST_F(VoidTest, RepeatingAVoidCancelsNothingMore) {
+  Void(3, "recorded twice");
+  Refused(3, {"void", w_, "--seq", "3", "--reason", "recorded twice"},
+          {"#3 (interview on 2026-09-10) is no longer in effect: #4 voided it",
+           "The latest event in effect is #2 (position on 2026-09-08)",
+           "#4 (void of #3, interview) can be voided to bring back what it cancelled", "parcours history " + w_});
+  EXPECT_EQ(Show(w_).value("step", ""), "positioning");
+}
+
+TEST_F(VoidTest, SeqIsRequiredAndTheRefusalSaysWhereToFindIt) {
+  Refused(3, {"void", w_, "--reason", "typo"},
+          {"say which event of " + w_ + " to void, with --seq", "The latest event in effect is #3 (interview on 2026-09-10)",
+           "`parcours history " + w_ + "`"});
+}
+
+TEST_F(VoidTest, OnlyTheLatestEventInEffectCanBeVoided) {
+  Refused(3, {"void", w_, "--seq", "2", "--reason", "typo"},
+          {"#2 (position on 2026-09-08) is not the latest event in effect of " + w_,
+           "The latest event in effect is #3 (interview on 2026-09-10)"});
+  Refused(3, {"void", w_, "--seq", "7", "--reason", "typo"}, {w_ + " has no event #7 (its events are #1 to #3)"});
+  Refused(2, {"void", w_, "--seq", "three", "--reason", "typo"}, {"--seq"});
+}
+
+TEST_F(VoidTest, AVoidCanBeVoided) {
+  Void(3, "wrong interview");
+  Void(2, "not positioned yet");
+  // Only the latest void can be undone: an older one is refused.
+  Refused(3, {"void", w_, "--seq", "4", "--reason", "typo"},
+          {"#4 (void of #3, interview) is not the latest event in effect", "#5 (void of #2, position) can be voided"});
+  const Json j = Void(5, "positioned after all");
+  EXPECT_EQ(j, (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 6}, {"voided", 5}}));
+  const Json show = Show(w_);
+  EXPECT_EQ(show.value("step", ""), "positioning");
+  std::vector<bool> voided;
+  for (const auto& e : show["events"]) voided.push_back(e.value("voided", false));
+  EXPECT_EQ(voided, (std::vector<bool>{false, false, true, false, true, false}));
+  // The state is replayed: positioned on 2026-09-08 again, the interview still voided.
+  const Json entry = Ok({"caseload"})["pathways"][0];
+  EXPECT_EQ(entry["days_in_step"], 74);
+  EXPECT_EQ(entry["days_since_last_event"], 74);
+  // Voiding the void of the void cancels the transition again.
+  EXPECT_EQ(Void(6, "not positioned after all").value("step", ""), "referral");
+  const CliResult history = Run({"history", w_});
+  EXPECT_TRUE(Contains(history.out, "void #5: positioned after all  [voided]"));
 }
 
 // ---- assign --------------------------------------------------------------------
@@ -170,7 +220,7 @@ TEST_F(AssignTest, HumanOutputNamesBothReferents) {
 
 TEST_F(AssignTest, AssignIsAnEventThatCanBeVoided) {
   Ok({"assign", w_, "karim.petit"});
-  const Json j = Void("wrong colleague");
+  const Json j = Void(4, "wrong colleague");
   EXPECT_EQ(j.value("voided", 0), 4);
   EXPECT_EQ(Show(w_).value("referent", ""), kActor);
   EXPECT_EQ(Ok({"caseload", "--referent", "karim.petit"})["pathways"].size(), 0u);

@@ -401,6 +401,26 @@ TEST_F(ReplayTest, VoidedSeqsAreSortedAndOnlyFromVoids) {
   EXPECT_EQ(VoidedSeqs({}), std::vector<uint32_t>{});
 }
 
+// Issue 6: a void can be voided; the event it cancelled comes back into
+// effect, and a void of that void cancels it again.
+TEST_F(ReplayTest, AVoidedVoidCancelsNothing) {
+  Enroll("2026-01-05");
+  Move("position", "referral", "positioning", "2026-01-10");
+  VoidSeq(2, "positioning", "2026-01-12");
+  EXPECT_EQ(Replay().step, "referral");
+  VoidSeq(3, "referral", "2026-01-12");
+  EXPECT_EQ(VoidedSeqs(log_), (std::vector<uint32_t>{3}));
+  PathwayState s = Replay();
+  EXPECT_EQ(s.step, "positioning");
+  EXPECT_EQ(s.step_since, D("2026-01-10"));
+  EXPECT_EQ(s.last_seq, 4u);
+  VoidSeq(4, "positioning", "2026-01-13");
+  EXPECT_EQ(VoidedSeqs(log_), (std::vector<uint32_t>{2, 4}));
+  s = Replay();
+  EXPECT_EQ(s.step, "referral");
+  EXPECT_EQ(s.step_since, D("2026-01-05"));
+}
+
 TEST_F(ReplayTest, LogMustStartWithAnEnrolment) {
   EXPECT_EQ(ReplayPathway({}, Insertion()).status().code(), Status::Code::kCorruption);
   Move("position", "referral", "positioning", "2026-01-10");

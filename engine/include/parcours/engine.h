@@ -107,6 +107,9 @@ struct VoidRequest {
   std::string pathway;
   std::string reason;
   std::string actor;
+  // The event to void (its seq): the latest pathway event in effect, or the
+  // log's last event when it is a void. 0 (not given) is refused.
+  uint32_t seq = 0;
 };
 
 struct AssignRequest {
@@ -136,8 +139,10 @@ struct PathwayView {
 
 struct CaseloadQuery {
   std::string programme;  // empty: every programme
-  std::string step;       // empty: every step
-  std::string referent;   // empty: every referent
+  std::string step;       // empty: every step, else a step of any installed version
+  std::string referent;   // empty: the actor's pathways (everyone's when `all` or no actor)
+  std::string actor;      // who asks
+  bool all = false;       // everyone's pathways; refused with a referent
 };
 
 struct CaseloadEntry {

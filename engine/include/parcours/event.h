@@ -26,7 +26,8 @@ enum class EventKind {
   kTransition,  // a workflow transition: from one step to another
   kMilestone,   // something that happened within the current step
   kAssign,      // the pathway is handed to another referent
-  kVoid,        // cancels an earlier event (data.voids); the state returns to before it
+  kVoid,        // cancels an earlier event (data.voids); the state returns to before it.
+                // A void can itself be voided: its target comes back into effect.
 };
 const char* EventKindName(EventKind kind);
 
@@ -42,7 +43,7 @@ struct Event {
   std::string actor;     // who recorded it
   Json fields = Json::object();  // workflow fields, validated
   // Engine data, by kind: enroll {person, programme, version, referent};
-  // assign {referent, previous}; void {voids: seq, reason}.
+  // assign {referent, previous}; void {voids: seq, voided_action, reason}.
   Json data = Json::object();
 
   Json ToJson() const;
@@ -90,7 +91,8 @@ Status ApplyEvent(PathwayState& state, const Event& event, const Workflow& workf
 // start with an enrolment.
 Result<PathwayState> ReplayPathway(const std::vector<Event>& events, const Workflow& workflow);
 
-// The sequence numbers cancelled by void events in `events`.
+// The sequence numbers of the events not in effect: cancelled by a void that
+// is itself in effect (a voided void cancels nothing). Sorted.
 std::vector<uint32_t> VoidedSeqs(const std::vector<Event>& events);
 
 }  // namespace parcours

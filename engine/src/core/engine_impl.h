@@ -188,11 +188,13 @@ struct Engine::Impl {
 
   // Commits `event` and the move of the pathway from `before` (nullopt for an
   // enrolment) to `after`, with every index it touches, in one write batch.
-  // `day_removed` lists report-index keys that stop being effective (voids).
+  // `day_removed` lists report-index keys that stop being effective, and
+  // `day_restored` entries that come back into effect (voids).
   Status Commit(const std::optional<PathwayState>& before, const PathwayState& after,
                 const Event& event, const Workflow& wf,
                 const std::vector<std::string>& day_removed = {},
-                const std::vector<std::string>& notify = {}) {
+                const std::vector<std::string>& notify = {},
+                const std::vector<std::pair<std::string, std::string>>& day_restored = {}) {
     // The actor comes from the caller unchecked: never store what cannot be read back.
     if (!IsCleanText(event.actor)) return CleanText(event.actor, "actor", kMaxNameChars).status();
     WriteBatch batch;
@@ -214,6 +216,7 @@ struct Engine::Impl {
       batch.Put(Domain::kIndexes, k, v);
     }
     for (const auto& k : day_removed) batch.Delete(Domain::kIndexes, k);
+    for (const auto& [k, v] : day_restored) batch.Put(Domain::kIndexes, k, v);
 
     PARCOURS_RETURN_IF_ERROR(store.Write(batch));
     if (log) log->info("{} #{} {} by {} ({})", event.pathway, event.seq, event.action, event.actor,

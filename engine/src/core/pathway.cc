@@ -7,9 +7,14 @@
 namespace parcours {
 
 std::vector<uint32_t> VoidedSeqs(const std::vector<Event>& events) {
+  // A void targets an earlier event, so walking back from the latest event
+  // meets every void before its target: a void that is itself voided has
+  // been marked before it is reached, and cancels nothing.
   std::vector<uint32_t> voided;
-  for (const auto& e : events)
-    if (e.kind == EventKind::kVoid) voided.push_back(e.data.value("voids", 0u));
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (std::find(voided.begin(), voided.end(), it->seq) != voided.end()) continue;
+    if (it->kind == EventKind::kVoid) voided.push_back(it->data.value("voids", 0u));
+  }
   std::sort(voided.begin(), voided.end());
   return voided;
 }

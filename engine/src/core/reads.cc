@@ -21,24 +21,36 @@ Result<PathwayView> Engine::GetPathway(const std::string& id) const {
 }
 
 Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) const {
+  if (q.all && !q.referent.empty()) {
+    return Status::Refused("--all and --referent " + Quoted(q.referent) + " contradict each other",
+                           "Give --all for everyone's pathways, or --referent NAME for one referent's.");
+  }
+  // Whose pathways: the referent asked for, else the actor's, else everyone's.
+  const std::string referent = !q.referent.empty() ? q.referent : (q.all ? std::string() : q.actor);
   if (!q.step.empty()) {
-    // The step must exist in the programme asked for, or in some installed one.
-    std::vector<std::string> programmes = {q.programme};
+    // The step must exist in some installed version of the programme asked
+    // for (or of any programme): pathways stay on the version they were
+    // enrolled under, so an older version's step may still hold some.
+    std::vector<ProgrammeInfo> programmes;
     if (q.programme.empty()) {
-      programmes.clear();
-      PARCOURS_ASSIGN_OR_RETURN(auto all, ListProgrammes());
-      for (const auto& p : all) programmes.push_back(p.id);
+      PARCOURS_ASSIGN_OR_RETURN(programmes, ListProgrammes());
+    } else {
+      PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
+      programmes.push_back(std::move(info));
     }
-    std::vector<std::string> steps;  // in pathway order, each once
-    for (const auto& id : programmes) {
-      PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(id));
-      for (const auto& s : wf->steps)
-        if (std::find(steps.begin(), steps.end(), s.id) == steps.end()) steps.push_back(s.id);
+    std::vector<std::string> steps;  // in pathway order, latest version first, each once
+    for (const auto& p : programmes) {
+      for (int v = p.version; v >= 1; --v) {
+        PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(p.id, v));
+        for (const auto& s : wf->steps)
+          if (std::find(steps.begin(), steps.end(), s.id) == steps.end()) steps.push_back(s.id);
+      }
     }
     if (std::find(steps.begin(), steps.end(), q.step) == steps.end()) {
       return Status::Refused(q.programme.empty()
                                  ? "no installed programme has a step " + Quoted(q.step)
-                                 : "programme " + Quoted(q.programme) + " has no step " + Quoted(q.step),
+                                 : "no version of programme " + Quoted(q.programme) + " has a step " +
+                                       Quoted(q.step),
                              "Steps: " + JoinWords(steps) + ".");
     }
   } else if (!q.programme.empty()) {
@@ -46,7 +58,7 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
   }
   std::vector<std::string> ids;
   const std::string prefix =
-      q.referent.empty() ? keys::OpenPrefix(q.programme) : keys::ReferentPrefix(q.referent);
+      referent.empty() ? keys::OpenPrefix(q.programme) : keys::ReferentPrefix(referent);
   PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(Domain::kIndexes, prefix,
                                              [&](std::string_view k, std::string_view) {
                                                ids.emplace_back(k.substr(k.rfind('\0') + 1));
