@@ -81,6 +81,7 @@ Result<std::unique_ptr<Session>> Context::Open(bool write, bool create) {
   options.create = create;
   options.read_only = !write;
   options.logger = log;
+  options.wait = std::chrono::milliseconds(static_cast<long long>(wait_seconds * 1000));
   PARCOURS_ASSIGN_OR_RETURN(session->store, Store::Open(data_dir, options));
   session->engine = std::make_unique<Engine>(*session->store, *clock, session->io, log, plugins.get());
   return session;

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   app.add_option("--plugin", ctx.plugin_files, "Load this plugin library too (repeatable)");
   app.add_flag("--no-default-plugins", ctx.no_default_plugins,
                "Load only --plugin files, not the default plugin locations");
+  app.add_option("--wait", ctx.wait_seconds,
+                 "Seconds to wait for another parcours process using the store (default 5, 0: fail at once)")
+      ->check(CLI::Range(0.0, 3600.0));
   app.footer("Example: parcours --data ./store caseload --referent lea.moreau\n"
              "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable, 1 other.");
 

@@ -1,9 +1,13 @@
 // The command line as a whole: usage errors (exit 2), --help, --json errors on
-// stderr, unknown ids (exit 4), a locked or damaged store (exit 5), the actor.
+// stderr, unknown ids (exit 4), a busy or damaged store (exit 5, --wait), the actor.
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "e2e_fixture.cc"
 #include "parcours/store.h"
@@ -142,34 +146,97 @@ TEST_F(CliTest, EveryCommandOnAnUnknownIdExits4) {
 
 // ---- the store unavailable -------------------------------------------------------
 
+// Holds the store's lock as another parcours process does while it writes.
+class HeldStore {
+ public:
+  explicit HeldStore(const std::string& store) : fd_(::open((store + "/parcours.lock").c_str(), O_RDWR | O_CLOEXEC)) {
+    EXPECT_GE(fd_, 0);
+    EXPECT_EQ(::flock(fd_, LOCK_EX), 0);
+  }
+  ~HeldStore() { Release(); }
+  void Release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
 TEST_F(CliTest, WriteWhileAnotherProcessHoldsTheStoreExits5) {
   const std::string w = Enroll(AddPerson("Awa Diallo"));
+  const std::string before = StoreDigest(store());
   {
-    auto held = Store::Open(store(), StoreOptions{});
-    ASSERT_TRUE(held.ok()) << held.status().message();
+    HeldStore held(store());
     for (const Args& args : std::vector<Args>{
              {"person", "add", "--name", "Karim Benali", "--birth", "1999-09-14", "--sex", "M"},
              {"advance", w, "position"},
              {"programme", "install", SourcePath("workflows/insertion.yaml")},
-             {"init"}}) {
-      Refused(5, args, {"in use by another parcours process", "try again"});
+             {"init"},
+             // Reads wait for the writer too: they never see a write half-done.
+             {"show", w},
+             {"caseload"}}) {
+      Args with_wait = {"--wait", "0"};
+      with_wait.insert(with_wait.end(), args.begin(), args.end());
+      const CliResult r = Run(with_wait);
+      EXPECT_EQ(r.exit_code, 5) << Describe(with_wait, r);
+      EXPECT_EQ(r.out, "") << Describe(with_wait, r);
+      EXPECT_TRUE(Contains(r.err, "in use by another parcours process (waited 0 s)")) << Describe(with_wait, r);
+      EXPECT_TRUE(Contains(r.err, "wait longer with --wait SECONDS")) << Describe(with_wait, r);
     }
-    // Reads do not wait for the writer.
-    const CliResult read = Run({"--json", "show", w});
-    EXPECT_EQ(read.exit_code, 0) << read.err;
-    const CliResult caseload = Run({"caseload"});
-    EXPECT_EQ(caseload.exit_code, 0) << caseload.err;
   }
+  EXPECT_EQ(StoreDigest(store()), before) << "a command refused on a busy store wrote";
   // Released: writes work again.
   EXPECT_EQ(Advance(w, "position", kToday), "positioning");
 }
 
+// A writer waits (5 s by default) for the other process to finish.
+TEST_F(CliTest, WriteWaitsForAnotherProcessToFinish) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  HeldStore held(store());
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    held.Release();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const CliResult r = Run({"--json", "advance", w, "position"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  release.join();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(took, std::chrono::milliseconds(250));
+  EXPECT_EQ(Show(w).value("step", ""), "positioning");
+}
+
+TEST_F(CliTest, BusyStoreAfterTheWaitSaysHowLongItWaited) {
+  Enroll(AddPerson("Awa Diallo"));
+  HeldStore held(store());
+  const auto start = std::chrono::steady_clock::now();
+  const CliResult r = Run({"--wait", "0.4", "caseload"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "waited 0.4 s")) << r.err;
+  EXPECT_GE(took, std::chrono::milliseconds(400));
+  EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+TEST_F(CliTest, WaitIsANumberOfSecondsFromZero) {
+  Refused(2, {"--wait", "-1", "caseload"}, {"--wait"});
+  Refused(2, {"--wait", "soon", "caseload"}, {"--wait"});
+  const CliResult r = Run({"--wait", "0", "caseload"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(CliTest, LockedStoreInJsonMode) {
-  auto held = Store::Open(store(), StoreOptions{});
-  ASSERT_TRUE(held.ok()) << held.status().message();
-  const Json err = RefusedJson(5, {"person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"},
-                               {"in use by another parcours process"});
-  EXPECT_EQ(err.value("exit", 0), 5);
+  HeldStore held(store());
+  const Args args = {"--json", "--wait", "0", "person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"};
+  const CliResult r = Run(args);
+  EXPECT_EQ(r.exit_code, 5) << Describe(args, r);
+  EXPECT_EQ(r.out, "");
+  const Json err = Json::parse(r.err, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(err.is_object()) << r.err;
+  EXPECT_EQ(err["error"].value("exit", 0), 5);
+  EXPECT_EQ(err["error"].value("code", ""), "store unavailable");
+  EXPECT_TRUE(Contains(err["error"].value("message", ""), "in use by another parcours process")) << r.err;
 }
 
 // The contract: 5 for a store that is unreadable.
@@ -179,6 +246,28 @@ TEST_F(StoreTest, DamagedStoreIsUnavailable) {
   const CliResult r = Run({"caseload"});
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_TRUE(Contains(r.err, store()));
+}
+
+// A write-ahead log cut short loses the last acknowledged command: every
+// command refuses the store, saying so, rather than answer without it.
+TEST_F(CliTest, TruncatedWriteAheadLogIsRefused) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  std::filesystem::path newest;
+  for (const auto& e : std::filesystem::directory_iterator(store())) {
+    if (e.path().extension() == ".log" && std::filesystem::file_size(e.path()) > 0 &&
+        (newest.empty() || e.path() > newest)) {
+      newest = e.path();
+    }
+  }
+  ASSERT_FALSE(newest.empty());
+  std::filesystem::resize_file(newest, std::filesystem::file_size(newest) - 1);
+  for (const Args& args : std::vector<Args>{{"show", w}, {"advance", w, "position"}, {"caseload"}, {"show", w}}) {
+    const CliResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 5) << Describe(args, r);
+    EXPECT_TRUE(Contains(r.err, "write-ahead log is damaged, truncated or missing")) << Describe(args, r);
+    EXPECT_TRUE(Contains(r.err, "was acknowledged")) << Describe(args, r);
+    EXPECT_TRUE(Contains(r.err, "Restore the store from a backup")) << Describe(args, r);
+  }
 }
 
 // ---- plain text when piped -------------------------------------------------------

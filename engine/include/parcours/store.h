@@ -1,11 +1,16 @@
 // The store: one narrow wrapper over an embedded RocksDB database.
 //
 // Data lives in named domains (RocksDB column families). A change is a
-// WriteBatch applied atomically and durably (synced) by Store::Write: a reader,
-// a crash or an error sees all of it or none of it. RocksDB's statuses are
-// translated to parcours::Status here and nowhere else.
+// WriteBatch applied atomically and (by default) durably by Store::Write: a
+// reader, a crash or an error sees all of it or none of it. RocksDB's statuses
+// are translated to parcours::Status here and nowhere else.
+//
+// Processes share a store through a lock in its directory: one writer at a
+// time, or any number of readers; a reader sees every write acknowledged
+// before it opened (docs/architecture.md#concurrency).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,21 +61,40 @@ struct StoreOptions {
   // directory that is not a store is refused either way.
   // Default: false
   bool create = false;
-  // Open without taking the writer lock; Write() is then refused. Several
-  // read-only openers may coexist with one writer.
+  // Open to read only: share the store with other readers (never with a
+  // writer); Write() is then refused.
   // Default: false
   bool read_only = false;
   // Where RocksDB's own log messages go (at debug/info/warn levels).
   // Default: nullptr (RocksDB messages are dropped)
   std::shared_ptr<spdlog::logger> logger;
+  // How long Open() waits for another process using the store (a writer, or
+  // for a writer the readers) before it gives up. Zero: do not wait.
+  // Default: 5 s
+  std::chrono::milliseconds wait{5000};
+};
+
+struct WriteOptions {
+  // Return only once the write is on disk (fsync of the write-ahead log). An
+  // unsynced write is atomic and visible, but a crash may lose it until a
+  // later synced write returns.
+  // Default: true
+  bool sync = true;
 };
 
 class Store {
  public:
-  // Opens (or with options.create, creates) the store in directory `path`.
-  // On success the store, with its schema version checked. Errors:
-  //   Unavailable: no store there, locked by another process, unreadable,
-  //                or written by a newer Parcours (message names both versions).
+  // Opens (or with options.create, creates) the store in directory `path`,
+  // holding its lock (shared for a reader, exclusive for a writer) until the
+  // Store is destroyed. On success the store, with its schema version
+  // checked. Errors:
+  //   Unavailable: no store there; in use by another process for all of
+  //                options.wait (the message says how long we waited); a
+  //                file this user may not read or write, or a read-only file
+  //                system (the message names the file); damaged, including a
+  //                write-ahead log that recovers to an older change than the
+  //                last one acknowledged; or written by a newer Parcours
+  //                (message names both versions).
   //   Refused:     options.create on a non-empty directory that is not a store.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
   ~Store();
@@ -86,8 +110,10 @@ class Store {
   // The value at key, nullopt when absent.
   Result<std::optional<std::string>> Get(Domain domain, std::string_view key) const;
 
-  // Applies `batch` atomically and durably (fsync before returning).
-  Status Write(WriteBatch& batch);
+  // Applies `batch` atomically; with options.sync (the default), durably:
+  // on disk before returning, and recorded as acknowledged so that a later
+  // Open() refuses a store that lost it. Writes are serialised.
+  Status Write(WriteBatch& batch, const WriteOptions& options = WriteOptions());
 
   // Calls visit(key, value) for every key starting with `prefix`, in key
   // order, until visit returns false.

@@ -2,16 +2,18 @@
 
 #include "parcours/date.h"
 
-#include <cstdarg>
 #include <cstdlib>
-#include <cstdio>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include <rocksdb/db.h>
-#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
+
+#include "store/store_db.h"
+#include "store/store_lock.h"
 
 namespace parcours {
 namespace {
@@ -22,61 +24,37 @@ constexpr const char* kDomainNames[kDomainCount] = {"meta",     "programmes", "p
                                                     "pathways", "events",     "indexes"};
 constexpr const char* kSchemaKey = "schema_version";
 
-// Routes RocksDB's own log into the project's logger (or nowhere), so that the
-// store directory holds no LOG files of its own.
-class SpdlogRocksLogger : public rocksdb::Logger {
- public:
-  explicit SpdlogRocksLogger(std::shared_ptr<spdlog::logger> log)
-      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), log_(std::move(log)) {}
+enum class DirState { kMissing, kEmpty, kStore, kNotDirectory, kOther };
 
-  using rocksdb::Logger::Logv;
-  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
-    if (!log_) return;
-    char buf[1024];
-    std::vsnprintf(buf, sizeof buf, format, ap);
-    switch (level) {
-      // RocksDB's warnings repeat what the Status we return already says
-      // (e.g. a locked store); keep them below the default level.
-      case rocksdb::InfoLogLevel::DEBUG_LEVEL:
-      case rocksdb::InfoLogLevel::INFO_LEVEL:
-      case rocksdb::InfoLogLevel::HEADER_LEVEL: log_->debug("rocksdb: {}", buf); break;
-      case rocksdb::InfoLogLevel::WARN_LEVEL: log_->info("rocksdb: {}", buf); break;
-      default: log_->warn("rocksdb: {}", buf); break;
+// What `p` holds. Parcours' own files (locks, the acknowledged record) alone,
+// as an interrupted `init` may leave them, count as empty.
+DirState Inspect(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return DirState::kMissing;
+  if (!fs::is_directory(p, ec)) return DirState::kNotDirectory;
+  if (fs::exists(p / "CURRENT", ec)) return DirState::kStore;
+  for (const auto& entry : fs::directory_iterator(p, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name != store::kLockFileName && name != store::kTurnstileFileName &&
+        name != store::kAcknowledgedFileName) {
+      return DirState::kOther;
     }
   }
-  void Logv(const char* format, va_list ap) override {
-    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
-  }
-
- private:
-  std::shared_ptr<spdlog::logger> log_;
-};
-
-// Translates a RocksDB status at the boundary.
-Status FromRocks(const rocksdb::Status& s, const std::string& path, std::string_view doing) {
-  if (s.ok()) return Status::Ok();
-  const std::string detail = s.ToString();
-  if (s.IsIOError() && detail.find("lock") != std::string::npos) {
-    return Status::Unavailable("the store at " + path + " is in use by another parcours process",
-                               "Wait for it to finish, then try again.");
-  }
-  if (s.IsCorruption()) {
-    return Status::Corruption("the store at " + path + " is damaged (" + std::string(doing) +
-                              "): " + detail);
-  }
-  return Status::Unavailable("cannot " + std::string(doing) + " the store at " + path + ": " +
-                             detail);
+  return DirState::kEmpty;
 }
 
-bool IsEmptyOrMissingDir(const fs::path& p) {
-  std::error_code ec;
-  if (!fs::exists(p, ec)) return true;
-  return fs::is_directory(p, ec) && fs::is_empty(p, ec);
-}
-
-bool LooksLikeStore(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(p / "CURRENT", ec);
+// The refusal for a directory that holds something else than a store.
+Status NotAStore(const std::string& path, DirState state, bool create) {
+  if (state == DirState::kNotDirectory) {
+    return create ? Status::Refused(path + " is not a directory",
+                                    "Give --data a directory: empty, missing, or a store.")
+                  : Status::Unavailable("there is no store at " + path + " (it is a file)",
+                                        "Point --data (or PARCOURS_DATA) at a store directory.");
+  }
+  return create ? Status::Refused(path + " is not empty and is not a Parcours store",
+                                  "Choose an empty or missing directory for a new store.")
+                : Status::Unavailable(path + " is not a Parcours store",
+                                      "Create one with `parcours init` in an empty directory.");
 }
 
 }  // namespace
@@ -110,21 +88,38 @@ std::size_t WriteBatch::Count() const { return rep_->ops.size(); }
 
 // ---- Store ------------------------------------------------------------------
 
+// An open database with the lock that guards it, shared by a writer and the
+// readers this same process opens while the writer is open.
+struct OpenDatabase {
+  store::StoreLock lock;
+  std::unique_ptr<store::Database> db;
+  ~OpenDatabase() {
+    db.reset();  // closed before the lock is released
+    lock.Release();
+  }
+};
+
+namespace {
+// The stores this process has open for writing, by canonical path. A reader
+// of one of them reads through the writer's database: another lock on the
+// same file would wait for this very process.
+std::mutex writers_mu;
+std::map<std::string, std::weak_ptr<OpenDatabase>>& Writers() {
+  static std::map<std::string, std::weak_ptr<OpenDatabase>> writers;
+  return writers;
+}
+}  // namespace
+
 struct Store::Rep {
   std::string path;
   bool created = false;
   bool read_only = false;
-  std::shared_ptr<rocksdb::Logger> rocks_logger;
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // indexed by Domain
+  std::shared_ptr<OpenDatabase> open;
+  std::mutex write_mu;  // serialises writes and their record
 
-  ~Rep() {
-    if (db) {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-      db->Close().PermitUncheckedError();
-    }
-  }
-  rocksdb::ColumnFamilyHandle* cf(Domain d) const { return handles[static_cast<int>(d)]; }
+  rocksdb::DB& rocks() const { return open->db->db(); }
+  rocksdb::ColumnFamilyHandle* cf(Domain d) const { return open->db->handles()[static_cast<int>(d)]; }
+  const store::Database& db() const { return *open->db; }
 };
 
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -137,71 +132,63 @@ bool Store::read_only() const { return rep_->read_only; }
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->path = path;
-  // RocksDB tells a second opener in this process apart by path: give it one
-  // spelling per directory ("store", "./store", "store/" are one store).
-  std::error_code canon_ec;
-  const std::string db_path = fs::weakly_canonical(fs::absolute(path, canon_ec), canon_ec).string();
   rep->read_only = options.read_only;
-  rep->rocks_logger = std::make_shared<SpdlogRocksLogger>(options.logger);
+  const bool may_create = options.create && !options.read_only;
 
   const fs::path dir(path);
-  const bool fresh = IsEmptyOrMissingDir(dir);
-  if (fresh && !(options.create && !options.read_only)) {
+  DirState state = Inspect(dir);
+  if (state == DirState::kNotDirectory || state == DirState::kOther) {
+    return NotAStore(path, state, options.create);
+  }
+  if (state != DirState::kStore && !may_create) {
     return Status::Unavailable("there is no store at " + path,
                                "Create one with `parcours init`, or point --data (or "
                                "PARCOURS_DATA) at an existing store.");
   }
-  if (!fresh && !LooksLikeStore(dir)) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-      return options.create ? Status::Refused(path + " is not a directory",
-                                              "Give --data a directory: empty, missing, or a store.")
-                            : Status::Unavailable("there is no store at " + path + " (it is a file)",
-                                                  "Point --data (or PARCOURS_DATA) at a store directory.");
-    }
-    return options.create
-               ? Status::Refused(path + " is not empty and is not a Parcours store",
-                                 "Choose an empty or missing directory for a new store.")
-               : Status::Unavailable(path + " is not a Parcours store",
-                                     "Create one with `parcours init` in an empty directory.");
-  }
-  if (fresh) {
+  if (state == DirState::kMissing) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Status::Unavailable("cannot create " + path + ": " + ec.message());
   }
-
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = fresh;
-  db_options.create_missing_column_families = fresh;
-  db_options.info_log = rep->rocks_logger;
-  db_options.keep_log_file_num = 1;
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (const char* name : kDomainNames) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, db_path, families, &handles, &raw)
-                        : rocksdb::DB::Open(db_options, db_path, families, &handles, &raw);
-  if (!s.ok()) {
-    if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
-      return Status::Unavailable(path + " is a RocksDB database but not a Parcours store");
+  // RocksDB tells a second opener in this process apart by path: give it one
+  // spelling per directory ("store", "./store", "store/" are one store).
+  std::error_code canon_ec;
+  const std::string db_path = fs::weakly_canonical(fs::absolute(path, canon_ec), canon_ec).string();
+  if (options.read_only) {
+    std::lock_guard lock(writers_mu);
+    if (auto it = Writers().find(db_path); it != Writers().end()) {
+      rep->open = it->second.lock();
+      if (!rep->open) Writers().erase(it);
     }
-    // A store that cannot even be opened is unavailable, whatever the cause.
-    Status st = FromRocks(s, path, "open");
-    if (st.code() == Status::Code::kCorruption) {
-      return Status::Unavailable(st.message(), "Restore the store from a backup (docs/operations.md).");
-    }
-    return st;
   }
-  rep->db.reset(raw);
-  // handles[0] is the default family, unused: keep only the domains.
-  rep->db->DestroyColumnFamilyHandle(handles[0]);
-  rep->handles.assign(handles.begin() + 1, handles.end());
-  rep->created = fresh;
+  if (!rep->open) {
+    rep->open = std::make_shared<OpenDatabase>();
+    PARCOURS_ASSIGN_OR_RETURN(
+        rep->open->lock,
+        store::StoreLock::Acquire(path, options.read_only ? store::StoreLock::Mode::kShared
+                                                          : store::StoreLock::Mode::kExclusive,
+                                  options.wait));
+    // Under the lock, look again: another process may have made the store meanwhile.
+    state = Inspect(dir);
+    if (state == DirState::kNotDirectory || state == DirState::kOther) {
+      return NotAStore(path, state, options.create);
+    }
+    if (state != DirState::kStore && !may_create) return Status::Unavailable("there is no store at " + path);
+    rep->created = state != DirState::kStore;
+
+    store::Database::Params params;
+    params.path = path;
+    params.db_path = db_path;
+    params.create = rep->created;
+    params.read_only = options.read_only;
+    params.logger = options.logger;
+    PARCOURS_ASSIGN_OR_RETURN(rep->open->db, store::Database::Open(params));
+    if (!options.read_only) {
+      std::lock_guard lock(writers_mu);
+      Writers()[db_path] = rep->open;
+    }
+  }
+  const bool fresh = rep->created;
 
   auto store = std::unique_ptr<Store>(new Store(std::move(rep)));
   if (fresh) {
@@ -227,24 +214,28 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
 Result<std::optional<std::string>> Store::Get(Domain domain, std::string_view key) const {
   std::string value;
   rocksdb::Status s =
-      rep_->db->Get(rocksdb::ReadOptions(), rep_->cf(domain), rocksdb::Slice(key.data(), key.size()),
-                    &value);
+      rep_->rocks().Get(rocksdb::ReadOptions(), rep_->cf(domain), rocksdb::Slice(key.data(), key.size()),
+                        &value);
   if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromRocks(s, rep_->path, "read");
+  if (!s.ok()) return rep_->db().Translate(s, "read");
   return std::optional<std::string>(std::move(value));
 }
 
-Status Store::Write(WriteBatch& batch) {
+Status Store::Write(WriteBatch& batch, const WriteOptions& options) {
   if (rep_->read_only) return Status::Internal("write on a store opened read-only");
   rocksdb::WriteBatch rocks_batch;
   for (const auto& op : batch.rep_->ops) {
     rocksdb::Status s = op.is_delete ? rocks_batch.Delete(rep_->cf(op.domain), op.key)
                                      : rocks_batch.Put(rep_->cf(op.domain), op.key, op.value);
-    if (!s.ok()) return FromRocks(s, rep_->path, "prepare a write for");
+    if (!s.ok()) return rep_->db().Translate(s, "prepare a write for");
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;  // acknowledged means on disk
-  return FromRocks(rep_->db->Write(write_options, &rocks_batch), rep_->path, "write to");
+  rocksdb::WriteOptions rocks_options;
+  rocks_options.sync = options.sync;
+  std::lock_guard lock(rep_->write_mu);
+  PARCOURS_RETURN_IF_ERROR(rep_->db().Translate(rep_->rocks().Write(rocks_options, &rocks_batch), "write to"));
+  // Acknowledged means on disk: only now may the record say so.
+  if (options.sync && batch.Count() > 0) rep_->open->db->RecordAcknowledged();
+  return Status::Ok();
 }
 
 Status Store::ScanRange(Domain domain, std::string_view begin, std::string_view end,
@@ -252,11 +243,11 @@ Status Store::ScanRange(Domain domain, std::string_view begin, std::string_view 
   rocksdb::ReadOptions read_options;
   const rocksdb::Slice upper(end.data(), end.size());
   if (!end.empty()) read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(rep_->db->NewIterator(read_options, rep_->cf(domain)));
+  std::unique_ptr<rocksdb::Iterator> it(rep_->rocks().NewIterator(read_options, rep_->cf(domain)));
   for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
   }
-  return FromRocks(it->status(), rep_->path, "read");
+  return rep_->db().Translate(it->status(), "read");
 }
 
 Status Store::ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const {
