@@ -395,8 +395,11 @@ class ReportDefinitionTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << milestone << " " << date << ": " << r.status().ToString();
   }
 
+  // Voids the pathway's latest event (each call follows the event it cancels).
   void Void(const std::string& pw) {
-    auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor"});
+    auto view = engine_->GetPathway(pw);
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor", view->state.last_seq});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
   }
 
