@@ -74,8 +74,25 @@ Result<std::string> ReadText(const char* text, std::size_t max, const std::strin
 }
 
 bool IsLoadedCode(const void* code) {
-  Dl_info info{};
-  return code != nullptr && ::dladdr(code, &info) != 0 && info.dli_fname != nullptr;
+  if (code == nullptr) return false;
+  // Inside an executable segment of a loaded object (not merely mapped: data is not code).
+  struct Search {
+    uintptr_t address;
+    bool found;
+  } search{reinterpret_cast<uintptr_t>(code), false};
+  ::dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto* s = static_cast<Search*>(data);
+        for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+          const auto& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+          const uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+          if (s->address >= start && s->address - start < ph.p_memsz) s->found = true;
+        }
+        return s->found ? 1 : 0;
+      },
+      &search);
+  return search.found;
 }
 
 Result<OpenedLibrary> OpenPluginLibrary(const std::string& file) {

@@ -45,8 +45,8 @@ bool CopyFrom(const T* address, T& out) {
 // longer than `max` (or not terminated).
 Result<std::string> ReadText(const char* text, std::size_t max, const std::string& what, bool optional = false);
 
-// Whether `code` is an address inside a loaded library or the executable (a
-// function pointer that is not cannot be called).
+// Whether `code` is an address inside an executable segment of a loaded
+// library or of the executable (a function pointer that is not cannot be called).
 bool IsLoadedCode(const void* code);
 
 }  // namespace parcours::plugins
