@@ -155,9 +155,13 @@ Status RefuseEmptyValues(const CLI::App& app) {
   CollectParsed(app, apps);
   for (const CLI::App* parsed : apps) {
     for (const CLI::Option* opt : parsed->get_options()) {
-      if (opt->get_positional() || opt->get_type_size() == 0 || opt->count() == 0) continue;
+      // Required options have no default: the engine says what their value must be.
+      if (opt->get_positional() || opt->get_required() || opt->get_type_size() == 0 ||
+          opt->count() == 0) {
+        continue;
+      }
       for (const auto& value : opt->results()) {
-        if (value.find_first_not_of(' ') != std::string::npos) continue;
+        if (!value.empty()) continue;
         const std::string name = opt->get_name();
         return Status::Usage(name + " is given an empty value \"" + value + "\"",
                              name + ": " + opt->get_description() +

@@ -64,8 +64,8 @@ inline constexpr std::size_t kMaxArgumentBytes = 65536;
 // valid UTF-8 or longer than kMaxArgumentBytes, shown escaped and cut.
 Status CheckArguments(const CLI::App& app, int argc, const char* const* argv);
 
-// Checked after parsing: a usage error for an option given an empty value
-// (`--date ""`): a default comes from leaving the option out, never from "".
+// Checked after parsing: a usage error for an optional option given an empty
+// value (`--date ""`): a default comes from leaving the option out, never from "".
 Status RefuseEmptyValues(const CLI::App& app);
 
 // True when --json is on the command line (for errors before parsing ends).

@@ -1,5 +1,5 @@
 // Host::ReadPathway in production: an Engine lets the plugins it calls read
-// pathways from its store (the shape of docs/plugins.md), also from a hook
+// pathways from its own store (the shape of docs/plugins.md), also from a hook
 // run while a command holds the engine's write lock, and only while it lives.
 #include <gtest/gtest.h>
 
@@ -102,6 +102,19 @@ TEST_F(PluginReadPathwayTest, AHookReadsThePathwayAsStoredBeforeTheCommand) {
   EXPECT_EQ(read["events"][1]["fields"]["read_events"], 1);
   EXPECT_EQ(read["events"][1]["voided"], false);
   EXPECT_FALSE(read["state"].contains("name"));  // identifying data stays apart
+}
+
+TEST_F(PluginReadPathwayTest, EachEngineOnOneRegistryLetsItsHooksReadItsOwnStore) {
+  // A second store and engine on the same registry, attached after the first.
+  auto other_store = Store::Open(dir_.path() + "/other", StoreOptions{true, false, nullptr});
+  ASSERT_TRUE(other_store.ok()) << other_store.status().message();
+  boost::asio::io_context other_io;
+  Engine other(**other_store, clock_, other_io, log_, &plugins_);
+  ASSERT_TRUE(other.InstallProgramme(kWorkflow, "reading.yaml", "admin").ok());
+  // The first engine's hooks still read the first store, where the pathway is.
+  auto moved = engine_->Advance(Request("position", "2026-11-10"));
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->event.fields.value("read_events", -1), 1);
 }
 
 TEST_F(PluginReadPathwayTest, AnUnknownPathwayIsNotFoundAndAGoneEngineGivesNoAccess) {

@@ -96,13 +96,28 @@ class PluginRegistry {
   const std::vector<PluginLoadError>& errors() const;
   const PluginInfo* Find(const std::string& plugin_name) const;
 
-  // Engine services plugins may use. read_pathway answers through the reader
-  // attached last and still attached, else the one set here; with neither it
+  // Engine services plugins may use. read_pathway answers through, in order:
+  // the reader in scope on the calling thread (ReaderScope: an engine calling
+  // a hook, so that each engine's hooks read its own store), else the reader
+  // attached last and still attached, else the one set here; with none it
   // answers FAILED. An Engine attaches itself for its lifetime; attaching is
   // allowed on a const registry (it does not change which plugins are loaded).
   void SetPathwayReader(PathwayReader reader);
-  using ReaderHandle = std::shared_ptr<void>;  // detaches the reader when the last copy is destroyed
+  // Keeps the reader attached while a copy lives.
+  using ReaderHandle = std::shared_ptr<const PathwayReader>;
   [[nodiscard]] ReaderHandle AttachPathwayReader(PathwayReader reader) const;
+  // While it lives, read_pathway on this thread answers through `reader`
+  // (which must outlive it). Scopes nest.
+  class ReaderScope {
+   public:
+    explicit ReaderScope(const ReaderHandle& reader);
+    ~ReaderScope();
+    ReaderScope(const ReaderScope&) = delete;
+    ReaderScope& operator=(const ReaderScope&) = delete;
+
+   private:
+    const PathwayReader* previous_;
+  };
 
   // ---- hooks, by qualified name ("plugin.hook"); each loads pending plugins first ----
   bool HasGuard(const std::string& name) const;

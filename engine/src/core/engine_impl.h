@@ -234,6 +234,7 @@ struct Engine::Impl {
     input["programme"] = programme;
     for (const auto& name : actions) {
       boost::asio::post(io, [this, name, input] {
+        const PluginRegistry::ReaderScope reads(pathway_reader);  // the plugin reads this engine's store
         Status s = plugins ? plugins->RunAfterCommit(name, input)
                            : Status::Refused("action " + name + " is not available: no plugin is loaded");
         if (!s.ok() && log) log->error("after {} #{}: {}", input.value("pathway", ""), input.value("seq", 0), s.message());
@@ -292,6 +293,7 @@ struct Engine::Impl {
   // Guards, then derived fields (added to e.fields). A refusal or a failing
   // rule stops the command before anything is written.
   Status ApplyRules(const ActionRules& rules, const Workflow& wf, Json& ctx, Event& e) const {
+    const PluginRegistry::ReaderScope reads(pathway_reader);  // plugin hooks read this engine's store
     for (const auto& guard : rules.guards) {
       if (guard.when) {
         PARCOURS_ASSIGN_OR_RETURN(bool holds, guard.when->Test(ctx));

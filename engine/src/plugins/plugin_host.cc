@@ -21,6 +21,8 @@ void AppendToString(void* self, const char* data, size_t size) {
 
 // Set while this thread runs a plugin's init: pathways cannot be read then.
 thread_local int loading_depth = 0;
+// The reader of the engine calling a hook on this thread (ReaderScope), if any.
+thread_local const PluginRegistry::PathwayReader* scoped_reader = nullptr;
 
 std::string AbiText(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
@@ -119,8 +121,7 @@ struct PluginRegistry::Impl {
   // Pathway readers: the default (SetPathwayReader), and attached ones, latest last.
   std::mutex readers_mu;
   PathwayReader default_reader;
-  std::vector<std::pair<uint64_t, PathwayReader>> attached;
-  uint64_t next_reader_id = 1;
+  std::vector<const PathwayReader*> attached;
 
   // Lazy loading: what is recorded and not loaded yet.
   std::recursive_mutex load_mu;
@@ -165,10 +166,12 @@ struct PluginRegistry::Impl {
       return PARCOURS_FAILED;
     }
     PathwayReader reader;
-    {
+    if (scoped_reader != nullptr) {
+      reader = *scoped_reader;
+    } else {
       // A copy, called without the lock: the reader may call back into the registry.
       std::lock_guard lock(impl->readers_mu);
-      reader = impl->attached.empty() ? impl->default_reader : impl->attached.back().second;
+      reader = impl->attached.empty() ? impl->default_reader : *impl->attached.back();
     }
     if (!reader) {
       write("the host gives no pathway access here");
@@ -403,18 +406,25 @@ void PluginRegistry::SetPathwayReader(PathwayReader reader) {
 
 PluginRegistry::ReaderHandle PluginRegistry::AttachPathwayReader(PathwayReader reader) const {
   Impl* impl = impl_.get();
-  uint64_t id = 0;
+  auto* attached = new PathwayReader(std::move(reader));
   {
     std::lock_guard lock(impl->readers_mu);
-    id = impl->next_reader_id++;
-    impl->attached.emplace_back(id, std::move(reader));
+    impl->attached.push_back(attached);
   }
-  return ReaderHandle(static_cast<void*>(impl), [impl, id](void*) {
-    std::lock_guard lock(impl->readers_mu);
-    auto& a = impl->attached;
-    a.erase(std::remove_if(a.begin(), a.end(), [id](const auto& r) { return r.first == id; }), a.end());
+  return ReaderHandle(attached, [impl](const PathwayReader* r) {
+    {
+      std::lock_guard lock(impl->readers_mu);
+      auto& a = impl->attached;
+      a.erase(std::remove(a.begin(), a.end(), r), a.end());
+    }
+    delete r;
   });
 }
+
+PluginRegistry::ReaderScope::ReaderScope(const ReaderHandle& reader) : previous_(scoped_reader) {
+  if (reader) scoped_reader = reader.get();
+}
+PluginRegistry::ReaderScope::~ReaderScope() { scoped_reader = previous_; }
 
 bool PluginRegistry::HasGuard(const std::string& name) const {
   impl_->LoadPending();

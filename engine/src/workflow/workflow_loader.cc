@@ -1,17 +1,19 @@
 // Loading workflow files: YAML -> Workflow, with every problem reported.
 //
 // The reader walks the document once, building the Workflow and collecting
-// problems as it goes; it never stops at the first one. Whole-graph checks
-// (initial/final steps, reachability, dead ends) run after the walk. The
+// problems as it goes; it never stops at the first one. Fields are read by
+// loader_fields.cc; whole-graph checks (initial/final steps, reachability,
+// dead ends, loader_graph.cc) run after the walk; limits and generic value
+// readers are in loader_support.h. The
 // format is documented in docs/workflow-format.md: keep the two in step.
 #include "parcours/workflow_loader.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
-#include "common/utf8.h"
 #include "parcours/plugins.h"
 #include "parcours/text.h"
+#include "workflow/loader_support.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -29,9 +31,8 @@
 #include <utility>
 
 namespace parcours {
+namespace loader {
 namespace {
-
-using KeyList = std::initializer_list<std::string_view>;
 
 constexpr std::string_view kAny = "any";
 const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions", "milestones"};
@@ -45,160 +46,8 @@ const KeyList kDeriveKeys = {"field", "rules"};
 const KeyList kDeriveRuleKeys = {"when", "value"};
 // Rule-context variables that take any path below them.
 const KeyList kOpenContextNames = {"fields", "entry", "person", "history"};
-const KeyList kFieldKeys = {"id",  "label", "type",       "required", "required_when",
-                            "min", "max",   "max_length", "values"};
-const KeyList kEnumValueKeys = {"id", "label"};
-const KeyList kRequiredWhenKeys = {"field", "in"};
 // Ids the engine uses for its own events; a transition or milestone may not take them.
 const KeyList kReservedActionIds = {"enroll", "assign", "void"};
-const KeyList kTypeNames = {"text", "integer", "date", "yesno", "enum"};
-
-// Limits on a workflow file (docs/workflow-format.md, "Limits"). Each keeps
-// loading fast and messages short; a real workflow stays far below them.
-constexpr std::size_t kMaxFileBytes = 1 << 20;  // 1 MiB
-constexpr std::size_t kMaxIdChars = 64;
-constexpr std::size_t kMaxLabelChars = 200;
-constexpr std::size_t kMaxMessageChars = 500;     // a guard's message
-constexpr std::size_t kMaxConditionChars = 1000;  // a condition (when)
-constexpr std::size_t kMaxSteps = 200;
-constexpr std::size_t kMaxActions = 500;  // transitions; milestones
-constexpr std::size_t kMaxFieldsPerList = 100;
-constexpr std::size_t kMaxFieldsInTotal = 2000;
-constexpr std::size_t kMaxValuesPerField = 5000;
-constexpr std::size_t kMaxValuesInTotal = 20000;
-constexpr std::size_t kMaxRulesPerList = 100;  // guards, derive, notify, derive rules
-constexpr std::size_t kMaxRulesInTotal = 5000;
-constexpr int64_t kMaxTextLength = 10000;  // a text field's max_length
-constexpr std::size_t kMaxProblems = 100;  // problems listed; the rest are counted
-
-constexpr const char* kIdRule =
-    "an id starts with a lowercase letter and uses only a-z, 0-9, _ and -, at most 64 "
-    "characters";
-
-// A text from the file in a message: quoted, escaped, cut when long.
-std::string Quote(std::string_view text) { return EchoText(text); }
-
-template <typename Items>
-std::string JoinComma(const Items& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-bool IsValidId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdChars || id[0] < 'a' || id[0] > 'z') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
-// Offset of the first byte that breaks UTF-8 (truncated or invalid sequence,
-// overlong form, surrogate, beyond U+10FFFF), or nullopt when `text` is valid.
-std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    if (utf8::Decode(text, i) < 0) return i;
-  }
-  return std::nullopt;
-}
-
-bool HasControlCharacter(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7F;
-  });
-}
-
-bool IsOneOf(std::string_view word, KeyList words) {
-  return std::find(words.begin(), words.end(), word) != words.end();
-}
-
-// Levenshtein distance, for "did you mean" hints on short words.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// " (did you mean "x"?)" when one candidate is within two edits, else "".
-template <typename Candidates>
-std::string DidYouMean(std::string_view word, const Candidates& candidates) {
-  if (word.size() > kMaxIdChars) return {};  // no id is that long
-  for (const auto& candidate : candidates) {
-    if (EditDistance(word, candidate) <= 2) return " (did you mean " + Quote(candidate) + "?)";
-  }
-  return {};
-}
-
-// 1-based line of a node, 0 when it has none (undefined node).
-int LineOf(const YAML::Node& node) {
-  if (!node.IsDefined()) return 0;
-  const YAML::Mark mark = node.Mark();
-  return mark.line >= 0 ? mark.line + 1 : 0;
-}
-
-// What kind of YAML value a node is, for messages: "a list", "a map"...
-std::string KindOf(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return Quote(node.Scalar());
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "empty";
-  }
-  return "empty";
-}
-
-// The value under `key` in map `map` (first occurrence), if any. Unlike
-// YAML::Node::operator[], never creates nodes nor throws.
-std::optional<YAML::Node> Find(const YAML::Node& map, std::string_view key) {
-  for (const auto& entry : map) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
-  }
-  return std::nullopt;
-}
-
-// Collects problems for one file.
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  void Add(int line, std::string message) {
-    if (problems_.size() < kMaxProblems) problems_.push_back({file_, line, std::move(message)});
-    else ++not_listed_;
-  }
-  void Add(const YAML::Node& at, std::string message) { Add(LineOf(at), std::move(message)); }
-
-  bool empty() const { return problems_.empty(); }
-
-  // The first kMaxProblems problems found, in file order (problems without a
-  // line first), then how many more there are.
-  std::vector<WorkflowProblem> Take() && {
-    std::stable_sort(problems_.begin(), problems_.end(),
-                     [](const auto& a, const auto& b) { return a.line < b.line; });
-    if (not_listed_ > 0) {
-      problems_.push_back({file_, 0, "and " + std::to_string(not_listed_) +
-                                         " more problems, not listed (fix the ones above first)"});
-    }
-    return std::move(problems_);
-  }
-
- private:
-  std::string file_;
-  std::vector<WorkflowProblem> problems_;
-  std::size_t not_listed_ = 0;
-};
 
 // Where a transition or milestone id was first declared, to catch reuse.
 struct ActionDeclaration {
@@ -208,10 +57,9 @@ struct ActionDeclaration {
 
 // Reads one workflow document. Each Read* function reports what is wrong with
 // its part of the document and returns what it could make of it.
-class WorkflowReader {
+class WorkflowReader : public ValueReader {
  public:
-  WorkflowReader(Problems& problems, const PluginRegistry* plugins, bool check_plugins)
-      : problems_(problems), plugins_(plugins), check_plugins_(check_plugins) {}
+  explicit WorkflowReader(LoadContext& context) : ValueReader(context) {}
 
   Workflow Read(const YAML::Node& root) {
     Workflow workflow;
@@ -244,7 +92,7 @@ class WorkflowReader {
     if (const auto milestones = Find(root, "milestones")) {
       ReadMilestones(*milestones, workflow);
     }
-    if (!workflow.steps.empty()) CheckGraph(workflow, *Find(root, "steps"));
+    if (!workflow.steps.empty()) CheckGraph(workflow, *Find(root, "steps"), unknown_step_named_, problems_);
     return workflow;
   }
 
@@ -255,145 +103,6 @@ class WorkflowReader {
   const Step* FindStep(const Workflow& workflow, const std::string& id) const {
     const auto it = step_index_.find(id);
     return it == step_index_.end() ? nullptr : &workflow.steps[it->second];
-  }
-
-  // False (after reporting) when list `key` holds more than `max` entries.
-  bool WithinLimit(const YAML::Node& list, std::size_t max, std::string_view key,
-                   const std::string& where) {
-    if (list.size() <= max) return true;
-    problems_.Add(list, where + ": " + Quote(key) + " has " + std::to_string(list.size()) +
-                            " entries; at most " + std::to_string(max) + " are allowed");
-    return false;
-  }
-
-  // Spends `n` of a whole-file budget (anchors can repeat a list many times);
-  // false (after reporting once) when it is exhausted.
-  bool Spend(std::size_t& used, std::size_t n, std::size_t max, const YAML::Node& at,
-             std::string_view what) {
-    used += n;
-    if (used <= max) return true;
-    if (used - n <= max) {
-      problems_.Add(at, "the file holds more than " + std::to_string(max) + " " +
-                            std::string(what) + " in all; at most " + std::to_string(max) +
-                            " are allowed");
-    }
-    return false;
-  }
-
-  // Reports keys of `map` that are not in `allowed`, or appear twice.
-  void CheckKeys(const YAML::Node& map, KeyList allowed, const std::string& where) {
-    std::set<std::string> seen;
-    for (const auto& entry : map) {
-      const YAML::Node& key = entry.first;
-      if (!key.IsScalar()) {
-        problems_.Add(key, where + ": a key must be a plain word, found " + KindOf(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (!IsOneOf(name, allowed)) {
-        problems_.Add(key, where + ": unknown key " + Quote(name) + DidYouMean(name, allowed) +
-                               "; allowed keys: " + JoinComma(allowed));
-      } else if (!seen.insert(name).second) {
-        problems_.Add(key, where + ": duplicate key " + Quote(name));
-      }
-    }
-  }
-
-  // A scalar's text, or a problem saying `key` must be one.
-  std::optional<std::string> ScalarText(const YAML::Node& value, std::string_view key,
-                                        const std::string& where) {
-    if (value.IsScalar()) return value.Scalar();
-    problems_.Add(value, where + ": " + Quote(key) + " must be a text, found " + KindOf(value));
-    return std::nullopt;
-  }
-
-  // The id under `key`; "" (after reporting) when missing or malformed.
-  std::string ReadId(const YAML::Node& map, std::string_view key, const std::string& where) {
-    const auto value = Find(map, key);
-    if (!value) {
-      problems_.Add(map, where + ": missing " + Quote(key));
-      return {};
-    }
-    const auto text = ScalarText(*value, key, where);
-    if (!text) return {};
-    if (!IsValidId(*text)) {
-      problems_.Add(*value, where + ": " + std::string(key) + " " + Quote(*text) +
-                                " is not valid; " + kIdRule);
-      return {};
-    }
-    return *text;
-  }
-
-  // The label under "label", defaulting to `fallback` when absent.
-  std::string ReadLabel(const YAML::Node& map, const std::string& where,
-                        const std::string& fallback) {
-    const auto value = Find(map, "label");
-    if (!value) return fallback;
-    const auto text = ScalarText(*value, "label", where);
-    if (!text) return fallback;
-    if (HasControlCharacter(*text)) {
-      problems_.Add(*value, where + ": \"label\" must be one line without control characters");
-      return fallback;
-    }
-    std::string label = NormalizeText(*text);
-    if (label.empty()) {
-      problems_.Add(*value, where + ": \"label\" must not be empty (leave it out to use the id)");
-      return fallback;
-    }
-    if (CountChars(label) > kMaxLabelChars) {
-      problems_.Add(*value, where + ": \"label\" " + Quote(label) + " is too long; at most " +
-                                std::to_string(kMaxLabelChars) + " characters");
-      return fallback;
-    }
-    return label;
-  }
-
-  // A YAML 1.2 boolean (true/false in any of its three spellings) under `key`.
-  std::optional<bool> ReadBool(const YAML::Node& map, std::string_view key,
-                               const std::string& where) {
-    const auto value = Find(map, key);
-    if (!value) return std::nullopt;
-    if (value->IsScalar()) {
-      const std::string& text = value->Scalar();
-      if (text == "true" || text == "True" || text == "TRUE") return true;
-      if (text == "false" || text == "False" || text == "FALSE") return false;
-    }
-    problems_.Add(*value,
-                  where + ": " + Quote(key) + " must be true or false, found " + KindOf(*value));
-    return std::nullopt;
-  }
-
-  // A whole number under `key` (present: caller checked).
-  std::optional<int64_t> ReadInteger(const YAML::Node& value, std::string_view key,
-                                     const std::string& where) {
-    if (value.IsScalar()) {
-      const std::string& text = value.Scalar();
-      int64_t number = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
-    }
-    problems_.Add(value,
-                  where + ": " + Quote(key) + " must be a whole number, found " + KindOf(value));
-    return std::nullopt;
-  }
-
-  // True when `value` (under `key`) is a list; otherwise reports it.
-  bool ExpectList(const YAML::Node& value, std::string_view key, const std::string& where) {
-    if (value.IsSequence()) return true;
-    problems_.Add(value, where + ": " + Quote(key) + " must be a list, found " + KindOf(value));
-    return false;
-  }
-
-  // How an item is named in messages: `step "referral"`, or `step #3` when it
-  // has no usable id.
-  static std::string ItemName(std::string_view kind, const YAML::Node& item, std::size_t index) {
-    if (item.IsMap()) {
-      const auto id = Find(item, "id");
-      if (id && id->IsScalar() && !id->Scalar().empty()) {
-        return std::string(kind) + " " + Quote(id->Scalar());
-      }
-    }
-    return std::string(kind) + " #" + std::to_string(index + 1);
   }
 
   // ---- Steps ---------------------------------------------------------------
@@ -508,7 +217,7 @@ class WorkflowReader {
     }
     CheckKeys(enrolment, kEnrolmentKeys, "enrolment");
     const auto fields = Find(enrolment, "fields");
-    return fields ? ReadFields(*fields, "enrolment") : std::vector<FieldSpec>{};
+    return fields ? ReadFieldList(context_, *fields, "enrolment") : std::vector<FieldSpec>{};
   }
 
   // Checks the id of a transition or milestone: reserved, unique among both.
@@ -556,7 +265,7 @@ class WorkflowReader {
       }
       transition.to = ReadTarget(item, where, workflow);
       if (const auto fields = Find(item, "fields")) {
-        transition.fields = ReadFields(*fields, where);
+        transition.fields = ReadFieldList(context_, *fields, where);
       }
       transition.rules = ReadRules(item, where, transition.fields);
       if (!transition.id.empty() && ClaimActionId(transition.id, item, "transition")) {
@@ -616,7 +325,7 @@ class WorkflowReader {
         problems_.Add(item, where + ": missing \"in\" (the steps it may be recorded in, or any)");
       }
       if (const auto fields = Find(item, "fields")) {
-        milestone.fields = ReadFields(*fields, where);
+        milestone.fields = ReadFieldList(context_, *fields, where);
       }
       milestone.rules = ReadRules(item, where, milestone.fields);
       if (!milestone.id.empty() && ClaimActionId(milestone.id, item, "milestone")) {
@@ -626,18 +335,6 @@ class WorkflowReader {
   }
 
   // ---- Rules: guards, derive, notify ---------------------------------------
-
-  static bool IsReservedName(std::string_view name) {
-    const auto& names = ReservedContextNames();
-    return std::find(names.begin(), names.end(), name) != names.end();
-  }
-
-  // ": no loaded plugin provides it" with what is loaded, for a missing reference.
-  std::string MissingPlugin(const std::string& name) const {
-    const std::string plugin = name.substr(0, name.find('.'));
-    if (plugins_ && plugins_->Find(plugin)) return " is not provided by plugin " + Quote(plugin);
-    return ": plugin " + Quote(plugin) + " is not loaded (see `parcours plugins list`)";
-  }
 
   // A plugin reference `<plugin>.<hook>` under `plugin`, checked with `has`.
   std::string ReadPluginRef(const YAML::Node& node, const std::string& where, const char* kind,
@@ -650,7 +347,7 @@ class WorkflowReader {
                               " must be written <plugin>.<name>, e.g. iae.classify_exit");
       return {};
     }
-    if (check_plugins_ && !(plugins_ && (plugins_->*has)(*text))) {
+    if (context_.check_plugins && !(context_.plugins && (context_.plugins->*has)(*text))) {
       problems_.Add(node, where + ": " + kind + " " + Quote(*text) + MissingPlugin(*text));
     }
     return *text;
@@ -785,7 +482,7 @@ class WorkflowReader {
   // The per-list and whole-file limits on rules (guards, derive, notify, derive rules).
   bool WithinRuleLimits(const YAML::Node& list, std::string_view key, const std::string& where) {
     return WithinLimit(list, kMaxRulesPerList, key, where) &&
-           Spend(rules_used_, list.size(), kMaxRulesInTotal, list, "rules (guards, derive, notify)");
+           Spend(context_.rules_used, list.size(), kMaxRulesInTotal, list, "rules (guards, derive, notify)");
   }
 
   void ReadDeriveRules(const YAML::Node& d, const std::string& at, const std::set<std::string>& variables,
@@ -822,345 +519,15 @@ class WorkflowReader {
     }
   }
 
-  // ---- Fields --------------------------------------------------------------
-
-  // A field's required_when as written, checked once the whole list is read.
-  struct PendingCondition {
-    std::size_t field_index;
-    YAML::Node node;
-  };
-
-  // `owner` names the list: "enrolment", `transition "place"`...
-  std::vector<FieldSpec> ReadFields(const YAML::Node& list, const std::string& owner) {
-    std::vector<FieldSpec> fields;
-    if (!ExpectList(list, "fields", owner) || !WithinLimit(list, kMaxFieldsPerList, "fields", owner) ||
-        !Spend(fields_used_, list.size(), kMaxFieldsInTotal, list, "fields")) {
-      return fields;
-    }
-    std::vector<PendingCondition> conditions;
-    std::map<std::string, int> first_line;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const YAML::Node item = list[i];
-      const std::string where = owner + " " + ItemName("field", item, i);
-      if (!item.IsMap()) {
-        problems_.Add(item, where + ": must be a map with id, label, type...");
-        continue;
-      }
-      FieldSpec field = ReadField(item, where);
-      if (field.id.empty()) continue;
-      if (IsReservedName(field.id)) {
-        problems_.Add(item, where + ": the id " + Quote(field.id) +
-                                " is reserved by the rule context (reserved: " +
-                                JoinComma(ReservedContextNames()) + ")");
-        continue;
-      }
-      const auto [it, inserted] = first_line.emplace(field.id, field.line);
-      if (!inserted) {
-        problems_.Add(item, owner + ": duplicate field id " + Quote(field.id) +
-                                " (first declared on line " + std::to_string(it->second) + ")");
-        continue;
-      }
-      if (const auto when = Find(item, "required_when")) {
-        conditions.push_back({fields.size(), *when});
-      }
-      fields.push_back(std::move(field));
-    }
-    for (const auto& condition : conditions) {
-      ReadRequiredWhen(condition.node, fields, fields[condition.field_index], owner);
-    }
-    return fields;
-  }
-
-  // One field, except its required_when (see ReadRequiredWhen).
-  FieldSpec ReadField(const YAML::Node& item, const std::string& where) {
-    CheckKeys(item, kFieldKeys, where);
-    FieldSpec field;
-    field.line = LineOf(item);
-    field.id = ReadId(item, "id", where);
-    field.label = ReadLabel(item, where, field.id);
-    field.required = ReadBool(item, "required", where).value_or(false);
-
-    std::optional<FieldType> type;
-    if (const auto type_node = Find(item, "type")) {
-      if (const auto name = ScalarText(*type_node, "type", where)) {
-        type = ParseFieldType(*name);
-        if (!type && name->find('.') != std::string::npos) {
-          type = FieldType::kPlugin;
-          field.plugin_type = *name;
-          if (plugins_) field.plugin_allowed = plugins_->FieldTypeAllowed(*name);
-          if (check_plugins_ && !(plugins_ && plugins_->HasFieldType(*name))) {
-            problems_.Add(*type_node, where + ": field type " + Quote(*name) + MissingPlugin(*name));
-          }
-        } else if (!type) {
-          problems_.Add(*type_node, where + ": unknown type " + Quote(*name) +
-                                        DidYouMean(*name, kTypeNames) +
-                                        "; allowed types: " + JoinComma(kTypeNames));
-        }
-      }
-    } else {
-      problems_.Add(item, where + ": missing \"type\"; allowed types: " + JoinComma(kTypeNames));
-    }
-    field.type = type.value_or(FieldType::kText);
-
-    ReadBounds(item, where, type, field);
-    ReadMaxLength(item, where, type, field);
-    ReadEnumValues(item, where, type, field);
-    return field;
-  }
-
-  // Reports `key` present on a field whose type is known and not `expected`.
-  bool KeyFitsType(const YAML::Node& item, std::string_view key, const std::string& where,
-                   std::optional<FieldType> type, FieldType expected) {
-    if (!type || *type == expected) return true;
-    problems_.Add(item, where + ": " + Quote(key) + " only applies to " + FieldTypeName(expected) +
-                            " fields, not " + FieldTypeName(*type));
-    return false;
-  }
-
-  void ReadBounds(const YAML::Node& item, const std::string& where, std::optional<FieldType> type,
-                  FieldSpec& field) {
-    for (const std::string_view key : {"min", "max"}) {
-      const auto value = Find(item, key);
-      if (!value || !KeyFitsType(*value, key, where, type, FieldType::kInteger)) continue;
-      (key == "min" ? field.min : field.max) = ReadInteger(*value, key, where);
-    }
-    if (field.min && field.max && *field.min > *field.max) {
-      problems_.Add(*Find(item, "min"), where + ": min " + std::to_string(*field.min) +
-                                            " is greater than max " + std::to_string(*field.max));
-    }
-  }
-
-  void ReadMaxLength(const YAML::Node& item, const std::string& where,
-                     std::optional<FieldType> type, FieldSpec& field) {
-    const auto value = Find(item, "max_length");
-    if (!value || !KeyFitsType(*value, "max_length", where, type, FieldType::kText)) return;
-    const auto length = ReadInteger(*value, "max_length", where);
-    if (!length) return;
-    if (*length < 1 || *length > kMaxTextLength) {
-      problems_.Add(*value, where + ": \"max_length\" must be " +
-                                (*length < 1 ? std::string("at least 1")
-                                             : "at most " + std::to_string(kMaxTextLength)));
-      return;
-    }
-    field.max_length = static_cast<std::size_t>(*length);
-  }
-
-  void ReadEnumValues(const YAML::Node& item, const std::string& where,
-                      std::optional<FieldType> type, FieldSpec& field) {
-    const auto list = Find(item, "values");
-    if (!list) {
-      if (type == FieldType::kEnum) {
-        problems_.Add(item, where + ": an enum field needs \"values\" (at least one)");
-      }
-      return;
-    }
-    if (!KeyFitsType(*list, "values", where, type, FieldType::kEnum)) return;
-    if (!ExpectList(*list, "values", where)) return;
-    if (list->size() == 0) {
-      problems_.Add(*list, where + ": an enum field needs at least one value in \"values\"");
-      return;
-    }
-    if (!WithinLimit(*list, kMaxValuesPerField, "values", where) ||
-        !Spend(values_used_, list->size(), kMaxValuesInTotal, *list, "enum values")) {
-      return;
-    }
-    std::unordered_set<std::string> seen;
-    for (const auto& entry : *list) {
-      EnumValue value;
-      if (entry.IsMap()) {
-        CheckKeys(entry, kEnumValueKeys, where + " value");
-        value.id = ReadId(entry, "id", where + " value");
-        value.label = ReadLabel(entry, where + " value " + Quote(value.id), value.id);
-      } else if (entry.IsScalar()) {
-        value.id = entry.Scalar();
-        value.label = value.id;
-        if (!IsValidId(value.id)) {
-          problems_.Add(entry, where + ": value " + Quote(value.id) + " is not valid; " + kIdRule);
-          continue;
-        }
-      } else {
-        problems_.Add(entry, where + ": each value must be an id or a map {id, label}, found " +
-                                 KindOf(entry));
-        continue;
-      }
-      if (value.id.empty()) continue;
-      if (!seen.insert(value.id).second) {
-        problems_.Add(entry, where + ": duplicate value " + Quote(value.id));
-        continue;
-      }
-      field.values.push_back(std::move(value));
-    }
-  }
-
-  // Reads and checks `field`'s required_when against the other `fields` of its
-  // list. Values are stored in the other field's stored form ("YES" -> "yes").
-  void ReadRequiredWhen(const YAML::Node& node, const std::vector<FieldSpec>& fields,
-                        FieldSpec& field, const std::string& owner) {
-    const std::string where = owner + " field " + Quote(field.id) + ": required_when";
-    if (!node.IsMap()) {
-      problems_.Add(node, where + " must be a map {field: ..., in: [...]}, found " + KindOf(node));
-      return;
-    }
-    CheckKeys(node, kRequiredWhenKeys, where);
-    if (field.required) {
-      problems_.Add(node, where + " only applies to optional fields; this one is required: true");
-    }
-    const auto other_node = Find(node, "field");
-    const auto in_node = Find(node, "in");
-    if (!other_node) problems_.Add(node, where + ": missing \"field\"");
-    if (!in_node)
-      problems_.Add(node, where + ": missing \"in\" (the values that make it required)");
-    if (!other_node || !in_node) return;
-
-    const auto other_id = ScalarText(*other_node, "field", where);
-    if (!other_id) return;
-    const FieldSpec* other = nullptr;
-    for (const auto& candidate : fields) {
-      if (candidate.id == *other_id) other = &candidate;
-    }
-    if (*other_id == field.id) {
-      problems_.Add(*other_node, where + " refers to the field itself");
-      return;
-    }
-    if (other == nullptr) {
-      std::vector<std::string> ids;
-      for (const auto& candidate : fields) ids.push_back(candidate.id);
-      problems_.Add(*other_node, where + " refers to unknown field " + Quote(*other_id) +
-                                     "; fields here: " + JoinComma(ids));
-      return;
-    }
-    if (other->type == FieldType::kEnum && other->values.empty()) return;  // reported already
-    RequiredWhen condition{*other_id, {}};
-    if (!ExpectList(*in_node, "in", where)) return;
-    if (in_node->size() == 0) {
-      problems_.Add(*in_node, where + ": \"in\" is an empty list");
-      return;
-    }
-    if (!WithinLimit(*in_node, kMaxValuesPerField, "in", where) ||
-        !Spend(values_used_, in_node->size(), kMaxValuesInTotal, *in_node, "enum values")) {
-      return;
-    }
-    for (const auto& entry : *in_node) {
-      if (!entry.IsScalar()) {
-        problems_.Add(entry, where + ": \"in\" must list values, found " + KindOf(entry));
-        continue;
-      }
-      const auto parsed = other->parse_value(entry.Scalar());
-      if (!parsed.ok()) {
-        problems_.Add(entry, where + ": " + Quote(entry.Scalar()) +
-                                 " is not a possible value of field " + Quote(other->id) + " (" +
-                                 other->describe_allowed() + ")");
-        continue;
-      }
-      const std::string stored = parsed->is_string() ? parsed->get<std::string>() : parsed->dump();
-      condition.values.push_back(stored);
-    }
-    if (!condition.values.empty() && !field.required) field.required_when = std::move(condition);
-  }
-
-  // ---- Whole graph ---------------------------------------------------------
-
-  // Initial and final steps, reachability, dead ends. `steps_node` gives a line
-  // to problems about the list as a whole.
-  void CheckGraph(const Workflow& workflow, const YAML::Node& steps_node) {
-    const Step* initial = nullptr;
-    bool has_final = false;
-    for (const auto& step : workflow.steps) {
-      has_final = has_final || step.final;
-      if (!step.initial) continue;
-      if (initial == nullptr) {
-        initial = &step;
-      } else {
-        problems_.Add(step.line, "step " + Quote(step.id) + ": more than one initial step (" +
-                                     Quote(initial->id) + " is already initial)");
-      }
-    }
-    if (initial == nullptr) {
-      problems_.Add(steps_node, "no initial step; mark exactly one step with \"initial: true\"");
-    }
-    if (!has_final) {
-      problems_.Add(steps_node, "no final step; mark at least one step with \"final: true\"");
-    }
-    // With a misspelt step somewhere the graph is not the one the author
-    // meant: path problems would only be noise until it is fixed.
-    if (unknown_step_named_) return;
-    if (initial != nullptr) CheckReachable(workflow, *initial);
-    CheckDeadEnds(workflow, has_final);
-  }
-
-  // Steps reachable from `start` following transitions forwards (or backwards).
-  // The edges are listed once, so that the walk is linear in the graph's size.
-  static std::set<std::string> Reachable(const Workflow& workflow,
-                                         const std::vector<std::string>& start, bool backwards) {
-    std::unordered_map<std::string_view, std::vector<std::string_view>> next;
-    for (const auto& transition : workflow.transitions) {
-      if (transition.to.empty()) continue;
-      for (const auto& from : transition.from) {
-        if (backwards) next[transition.to].push_back(from);
-        else next[from].push_back(transition.to);
-      }
-    }
-    std::set<std::string> seen(start.begin(), start.end());
-    std::deque<std::string_view> queue(start.begin(), start.end());
-    while (!queue.empty()) {
-      const auto it = next.find(queue.front());
-      queue.pop_front();
-      if (it == next.end()) continue;
-      for (const std::string_view step : it->second) {
-        if (seen.emplace(step).second) queue.push_back(step);
-      }
-    }
-    return seen;
-  }
-
-  void CheckReachable(const Workflow& workflow, const Step& initial) {
-    const auto reached = Reachable(workflow, {initial.id}, /*backwards=*/false);
-    for (const auto& step : workflow.steps) {
-      if (reached.count(step.id) == 0) {
-        problems_.Add(step.line, "step " + Quote(step.id) +
-                                     " cannot be reached from the initial step " +
-                                     Quote(initial.id) + " by any transition");
-      }
-    }
-  }
-
-  // A non-final step must have a way out, and some way to a final step.
-  void CheckDeadEnds(const Workflow& workflow, bool has_final) {
-    std::vector<std::string> finals;
-    for (const auto& step : workflow.steps) {
-      if (step.final) finals.push_back(step.id);
-    }
-    const auto can_finish = Reachable(workflow, finals, /*backwards=*/true);
-    std::unordered_set<std::string_view> has_exit;
-    for (const auto& transition : workflow.transitions) {
-      has_exit.insert(transition.from.begin(), transition.from.end());
-    }
-    for (const auto& step : workflow.steps) {
-      if (step.final) continue;
-      if (has_exit.count(step.id) == 0) {
-        problems_.Add(step.line, "step " + Quote(step.id) +
-                                     " is a dead end: it is not final and no transition "
-                                     "leaves it");
-      } else if (has_final && can_finish.count(step.id) == 0) {
-        problems_.Add(step.line, "step " + Quote(step.id) +
-                                     ": no sequence of transitions leads from it to a final step");
-      }
-    }
-  }
-
-  Problems& problems_;
-  const PluginRegistry* plugins_;
-  bool check_plugins_;
   std::map<std::string, ActionDeclaration> action_ids_;
   std::unordered_map<std::string, std::size_t> step_index_;  // step id -> index in steps
   bool unknown_step_named_ = false;  // some from/to named a step that does not exist
-  // Whole-file budgets (Spend).
-  std::size_t fields_used_ = 0;
-  std::size_t values_used_ = 0;
-  std::size_t rules_used_ = 0;
 };
 
 }  // namespace
+}  // namespace loader
+
+using loader::kMaxFileBytes;
 
 std::string WorkflowProblem::ToString() const {
   std::string out = file;
@@ -1170,7 +537,7 @@ std::string WorkflowProblem::ToString() const {
 
 WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
                               const PluginRegistry* plugins, bool check_plugins) {
-  Problems problems{std::string(file)};
+  loader::Problems problems{std::string(file)};
   WorkflowLoad load;
   if (text.size() > kMaxFileBytes) {
     problems.Add(0, "the file is " + std::to_string(text.size()) + " bytes; a workflow file is at most " +
@@ -1178,7 +545,7 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
     load.problems = std::move(problems).Take();
     return load;
   }
-  if (const auto bad = FirstInvalidUtf8(text)) {
+  if (const auto bad = loader::FirstInvalidUtf8(text)) {
     const auto line = 1 + std::count(text.begin(), text.begin() + *bad, '\n');
     problems.Add(static_cast<int>(line), "the file is not valid UTF-8 (byte " +
                                              std::to_string(*bad) + "); save it as UTF-8");
@@ -1188,7 +555,7 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
   try {
     const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
     if (documents.size() > 1) {
-      problems.Add(LineOf(documents[1]),
+      problems.Add(loader::LineOf(documents[1]),
                    "the file holds more than one YAML document (---); keep one workflow per "
                    "file");
     }
@@ -1196,7 +563,8 @@ WorkflowLoad LoadWorkflowText(std::string_view text, std::string_view file,
     if (documents.empty() || root.IsNull()) {
       problems.Add(1, "the file is empty; a workflow needs at least programme and steps");
     } else {
-      Workflow workflow = WorkflowReader(problems, plugins, check_plugins).Read(root);
+      loader::LoadContext context{problems, plugins, check_plugins};
+      Workflow workflow = loader::WorkflowReader(context).Read(root);
       if (problems.empty()) load.workflow = std::move(workflow);
     }
   } catch (const YAML::DeepRecursion& e) {
