@@ -2,6 +2,7 @@
 // other (made-up) users with setpriv, so these tests need root and are skipped
 // otherwise. See docs/operations.md, team setup.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,6 +182,30 @@ TEST_F(SharedStoreTest, ReaderOfAStoreWithoutLockFileItMayNotCreate) {
   const CliResult r = RunAs(other, 022, {"--json", "programme", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(fs::exists(store_ + "/parcours.lock"));
+}
+
+// A store on a read-only file system: writing says so and names the file,
+// reading works.
+TEST_F(SharedStoreTest, StoreOnAReadOnlyFileSystemSaysSo) {
+  const std::string mnt = dir_ / "ro";
+  ASSERT_EQ(::mkdir(mnt.c_str(), 0755), 0);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=16m") != 0) GTEST_SKIP() << "cannot mount a tmpfs here";
+  store_ = mnt + "/store";
+  const CliResult init = RunCli({"--data", store_, "init"});
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+  if (::mount(nullptr, mnt.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0) {
+    const Args add = {"--data", store_, "person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"};
+    const CliResult r = RunCli(add);
+    EXPECT_EQ(r.exit_code, 5) << Describe(add, r);
+    EXPECT_TRUE(Contains(r.err, "read-only file system")) << r.err;
+    EXPECT_TRUE(Contains(r.err, store_ + "/parcours.lock")) << r.err;
+    EXPECT_FALSE(Contains(r.err, "in use")) << r.err;
+    const CliResult read = RunCli({"--data", store_, "--json", "programme", "list"});
+    EXPECT_EQ(read.exit_code, 0) << read.err;
+  } else {
+    ADD_FAILURE() << "cannot remount " << mnt << " read-only";
+  }
+  ::umount2(mnt.c_str(), MNT_DETACH);
 }
 
 }  // namespace
