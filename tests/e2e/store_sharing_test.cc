@@ -169,6 +169,19 @@ TEST_F(SharedStoreTest, RocksDbFileThisUserMayNotWriteIsNamed) {
   EXPECT_FALSE(Contains(r.err, "in use")) << r.err;
 }
 
+// A store directory this user may not even look into: a permission problem,
+// not "no store".
+TEST_F(SharedStoreTest, StoreThisUserMayNotReadSaysPermission) {
+  const User other{23006, 23006};
+  const CliResult init = RunCli({"--data", store_, "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  ASSERT_EQ(::chmod(store_.c_str(), 0700), 0);
+  const CliResult r = RunAs(other, 022, {"caseload"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "permission denied on " + store_)) << r.err;
+  EXPECT_FALSE(Contains(r.err, "no store")) << r.err;
+}
+
 // An older store has no lock file, and this user may not add one: reading
 // works all the same.
 TEST_F(SharedStoreTest, ReaderOfAStoreWithoutLockFileItMayNotCreate) {

@@ -24,7 +24,7 @@ constexpr const char* kDomainNames[kDomainCount] = {"meta",     "programmes", "p
                                                     "pathways", "events",     "indexes"};
 constexpr const char* kSchemaKey = "schema_version";
 
-enum class DirState { kMissing, kEmpty, kStore, kNotDirectory, kOther };
+enum class DirState { kMissing, kEmpty, kStore, kNotDirectory, kOther, kUnreadable };
 
 // What `p` holds. Parcours' own files (locks, the acknowledged record) alone,
 // as an interrupted `init` may leave them, count as empty.
@@ -33,7 +33,10 @@ DirState Inspect(const fs::path& p) {
   if (!fs::exists(p, ec)) return DirState::kMissing;
   if (!fs::is_directory(p, ec)) return DirState::kNotDirectory;
   if (fs::exists(p / "CURRENT", ec)) return DirState::kStore;
-  for (const auto& entry : fs::directory_iterator(p, ec)) {
+  if (ec) return DirState::kUnreadable;
+  fs::directory_iterator entries(p, ec);
+  if (ec) return DirState::kUnreadable;
+  for (const auto& entry : entries) {
     const std::string name = entry.path().filename().string();
     if (name != store::kLockFileName && name != store::kTurnstileFileName &&
         name != store::kAcknowledgedFileName) {
@@ -43,8 +46,14 @@ DirState Inspect(const fs::path& p) {
   return DirState::kEmpty;
 }
 
-// The refusal for a directory that holds something else than a store.
+// The refusal for a directory that holds something else than a store, or
+// that this user may not look into.
 Status NotAStore(const std::string& path, DirState state, bool create) {
+  if (state == DirState::kUnreadable) {
+    return Status::Unavailable("cannot read the store at " + path + ": permission denied on " + path,
+                               "Ask the store's owner for access; a team shares a store through a group "
+                               "with read and write access (docs/operations.md, team setup).");
+  }
   if (state == DirState::kNotDirectory) {
     return create ? Status::Refused(path + " is not a directory",
                                     "Give --data a directory: empty, missing, or a store.")
@@ -137,7 +146,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
 
   const fs::path dir(path);
   DirState state = Inspect(dir);
-  if (state == DirState::kNotDirectory || state == DirState::kOther) {
+  if (state == DirState::kNotDirectory || state == DirState::kOther || state == DirState::kUnreadable) {
     return NotAStore(path, state, options.create);
   }
   if (state != DirState::kStore && !may_create) {
@@ -170,7 +179,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                                   options.wait));
     // Under the lock, look again: another process may have made the store meanwhile.
     state = Inspect(dir);
-    if (state == DirState::kNotDirectory || state == DirState::kOther) {
+    if (state == DirState::kNotDirectory || state == DirState::kOther || state == DirState::kUnreadable) {
       return NotAStore(path, state, options.create);
     }
     if (state != DirState::kStore && !may_create) return Status::Unavailable("there is no store at " + path);
