@@ -1,4 +1,7 @@
-// parcours person add|show|find: persons and their identifying data.
+// parcours person add|edit|show|find: persons and their identifying data.
+#include <algorithm>
+#include <optional>
+
 #include "context.h"
 
 namespace parcours::cli {
@@ -26,6 +29,38 @@ Status Add(Context& ctx, const AddOptions& o) {
   return Status::Ok();
 }
 
+struct EditOptions {
+  std::string id;
+  std::optional<std::string> name, birth, sex, date;
+  std::vector<std::string> attrs;
+  bool allow_duplicate = false;
+};
+
+Status Edit(Context& ctx, const EditOptions& o) {
+  PARCOURS_ASSIGN_OR_RETURN(RawFields attrs, ParseKeyValues(o.attrs, "--attr"));
+  EditPersonRequest req;
+  req.person = o.id;
+  req.name = o.name;
+  req.birth = o.birth;
+  req.sex = o.sex;
+  req.attrs = attrs;
+  req.date = o.date;
+  req.allow_duplicate = o.allow_duplicate;
+  req.actor = ctx.actor;
+  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
+  PARCOURS_ASSIGN_OR_RETURN(Person p, session->engine->EditPerson(req));
+  const PersonChange& c = p.changes.back();
+  Json changes = Json::object();
+  std::string h = "Edited " + p.id + " " + p.name + ":";
+  for (const auto& [what, v] : c.changes) {
+    changes[what] = {{"from", v.first}, {"to", v.second}};
+    h += "\n  " + what + ": " + (v.first.empty() ? "(none)" : v.first) + " -> " + v.second;
+    if (what.rfind("attrs.", 0) == 0) h += " from " + c.date.iso();
+  }
+  ctx.out.Emit(Json{{"id", p.id}, {"date", c.date.iso()}, {"changes", changes}}, h);
+  return Status::Ok();
+}
+
 Status Show(Context& ctx, const std::string& id) {
   PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
   PARCOURS_ASSIGN_OR_RETURN(Person p, session->engine->GetPerson(id));
@@ -37,6 +72,28 @@ Status Show(Context& ctx, const std::string& id) {
     std::string attrs;
     for (const auto& [k, v] : p.attrs) attrs += (attrs.empty() ? "" : " ") + k + "=" + v;
     h += "Attributes: " + attrs + "\n";
+  }
+  // Dated attribute values, when some changed: "rqth=no, yes from 2026-03-01".
+  for (const auto& [k, values] : p.attr_history) {
+    if (values.size() < 2 && (values.empty() || !values.front().from)) continue;
+    std::string line;
+    for (const auto& v : values)
+      line += (line.empty() ? "" : ", ") + v.value + (v.from ? " from " + v.from->iso() : " at registration");
+    h += "  " + k + ": " + line + "\n";
+  }
+  if (!p.changes.empty()) {
+    h += "Changes:\n";
+    for (const auto& c : p.changes) {
+      std::string what;
+      for (const auto& [k, v] : c.changes)
+        what += (what.empty() ? "" : "; ") + k + " " + (v.first.empty() ? "(none)" : v.first) + " -> " + v.second;
+      h += "  " + c.recorded + "  " + c.actor + "  " + what +
+           (std::any_of(c.changes.begin(), c.changes.end(),
+                        [](const auto& kv) { return kv.first.rfind("attrs.", 0) == 0; })
+                ? " (from " + c.date.iso() + ")"
+                : "") +
+           "\n";
+    }
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : pathways) {
@@ -66,7 +123,7 @@ Status Find(Context& ctx, const std::string& text) {
 }  // namespace
 
 void SetPersonCommand(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("person", "Register, show and find persons");
+  auto* cmd = app.add_subcommand("person", "Register, edit, show and find persons");
   cmd->require_subcommand(1);
   cmd->footer("Example: parcours person find diallo");
 
@@ -83,7 +140,22 @@ void SetPersonCommand(CLI::App& app, Context& ctx) {
   add->footer("Example: parcours person add --name \"Awa Diallo\" --birth 1991-04-02 --sex F --attr rsa=yes");
   add->callback([&ctx, add_opt] { ctx.action = [&ctx, add_opt] { return Add(ctx, *add_opt); }; });
 
-  auto* show = cmd->add_subcommand("show", "Show a person and their pathways");
+  auto* edit = cmd->add_subcommand("edit", "Correct a person's name, birth date or sex, or record attributes from a date");
+  auto edit_opt = std::make_shared<EditOptions>();
+  edit->add_option("ID", edit_opt->id, "Person id, e.g. P-7K2M9")->required();
+  edit->add_option("--name", edit_opt->name, "Corrected full name");
+  edit->add_option("--birth", edit_opt->birth, "Corrected birth date, YYYY-MM-DD");
+  edit->add_option("--sex", edit_opt->sex, "Corrected sex: F, M or X");
+  edit->add_option("--attr", edit_opt->attrs,
+                   "KEY=VALUE, repeatable: an attribute's value from --date on (see person add)");
+  edit->add_option("--date", edit_opt->date,
+                   "When the attributes took that value: YYYY-MM-DD, today or yesterday (default today)");
+  edit->add_flag("--allow-duplicate", edit_opt->allow_duplicate,
+                 "Accept a name and birth date that another person has");
+  edit->footer("Example: parcours person edit P-7K2M9 --attr rqth=yes --date 2026-03-01");
+  edit->callback([&ctx, edit_opt] { ctx.action = [&ctx, edit_opt] { return Edit(ctx, *edit_opt); }; });
+
+  auto* show = cmd->add_subcommand("show", "Show a person, their changes and their pathways");
   auto show_id = std::make_shared<std::string>();
   show->add_option("ID", *show_id, "Person id, e.g. P-7K2M9")->required();
   show->footer("Example: parcours person show P-7K2M9");

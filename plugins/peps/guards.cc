@@ -33,10 +33,13 @@ Verdict EsatRequiresRqth(const Json& context) {
   if (Track(context) != kEsatTrack) return Verdict::Allow();
   const std::string rqth = TextAt(context, {"person", "attrs", "rqth"});
   if (rqth == "yes") return Verdict::Allow();
+  const std::string id = TextAt(context, {"person", "id"});
   return Verdict::Refuse(
       "the ESAT track is for disabled workers oriented to an ESAT by the CDAPH, which makes them recognised disabled "
       "workers (RQTH); the person's rqth attribute is " +
-      (rqth.empty() ? std::string("not recorded") : "\"" + rqth + "\"") + ": record rqth=yes on the person first");
+      (rqth.empty() ? std::string("not recorded") : "\"" + rqth + "\"") +
+      ": once the CDAPH has recognised them, record it with `parcours person edit " + (id.empty() ? "ID" : id) +
+      " --attr rqth=yes --date DATE` (the date of the recognition), then try again");
 }
 
 std::string CompanyKey(std::string_view name) {

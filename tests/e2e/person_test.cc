@@ -197,5 +197,83 @@ TEST_F(PersonTest, AddNeedsNameBirthAndSex) {
   Refused(2, {"person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02"}, {"--sex"});
 }
 
+// ---- person edit (issue 6) ---------------------------------------------------------
+
+TEST_F(PersonTest, EditRecordsAttributesFromADateWithActorAndDate) {
+  const std::string id = Ok(AddArgs("Awa Diallo", "1991-04-02", "F", {"--attr", "rqth=no"})).value("id", "");
+  const Json j = Ok({"person", "edit", id, "--attr", "rqth=yes", "--date", "2026-03-01"});
+  EXPECT_EQ(j, (Json{{"id", id}, {"date", "2026-03-01"}, {"changes", {{"attrs.rqth", {{"from", "no"}, {"to", "yes"}}}}}}));
+  const Json p = Ok({"person", "show", id});
+  EXPECT_EQ(p["attrs"], (Json{{"rqth", "yes"}}));
+  EXPECT_EQ(p["attr_history"]["rqth"],
+            (Json::array({{{"from", nullptr}, {"value", "no"}}, {{"from", "2026-03-01"}, {"value", "yes"}}})));
+  ASSERT_EQ(p["changes"].size(), 1u);
+  EXPECT_EQ(p["changes"][0].value("actor", ""), kActor);
+  EXPECT_EQ(p["changes"][0].value("date", ""), "2026-03-01");
+  const CliResult show = Run({"person", "show", id});
+  EXPECT_TRUE(Contains(show.out, "  rqth: no at registration, yes from 2026-03-01")) << show.out;
+  EXPECT_TRUE(Contains(show.out, kActor + std::string("  attrs.rqth no -> yes (from 2026-03-01)"))) << show.out;
+}
+
+TEST_F(PersonTest, EditReindexesTheNameForSearchAndDuplicates) {
+  const std::string awa = AddPerson("Awa Diallo", "1991-04-02", "F");
+  const CliResult r = Run({"person", "edit", awa, "--name", "Awa Sy", "--sex", "X"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "name: Awa Diallo -> Awa Sy"));
+  EXPECT_EQ(Ok({"person", "find", "diallo"})["persons"].size(), 0u);
+  ASSERT_EQ(Ok({"person", "find", "sy"})["persons"].size(), 1u);
+  EXPECT_EQ(Ok({"person", "show", awa}).value("sex", ""), "X");
+  // The new name is what duplicates are checked against; the old one is free.
+  Refused(3, AddArgs("awa SY", "1991-04-02", "F"), {"already exists: " + awa});
+  const std::string other = AddPerson("Awa Diallo", "1991-04-02", "F");
+  Refused(3, {"person", "edit", other, "--name", "Awa Sy"},
+          {"a person named Awa Sy born 1991-04-02 already exists: " + awa, "--allow-duplicate"});
+  Ok({"person", "edit", other, "--name", "Awa Sy", "--allow-duplicate"});
+}
+
+TEST_F(PersonTest, EditCorrectsTheEntryOfThePersonsPathways) {
+  const std::string awa = AddPerson("Awa Diallo", "1991-04-02", "F");
+  Enroll(awa, "2026-09-01", "ccas");
+  Ok({"person", "edit", awa, "--birth", "1961-04-02", "--sex", "X"});
+  // The report breaks down by the corrected sex and age band at entry.
+  const Json report = Ok({"report", "outcomes", "--programme", "insertion", "--from", "2026-01-01", "--to",
+                          "2026-12-31"});
+  EXPECT_EQ(report["breakdowns"]["sex"]["X"].value("referred", 0), 1) << report.dump();
+  EXPECT_EQ(report["breakdowns"]["sex"]["F"].value("referred", -1), 0);
+  EXPECT_EQ(report["breakdowns"]["age_band"]["50_plus"].value("referred", 0), 1);
+}
+
+TEST_F(PersonTest, EditRefusals) {
+  const std::string awa = AddPerson("Awa Diallo", "1991-04-02", "F");
+  Refused(3, {"person", "edit", awa}, {"nothing to change", "--name, --birth, --sex or --attr KEY=VALUE"});
+  Refused(3, {"person", "edit", awa, "--sex", "F"}, {"nothing changes: " + awa + " already has these values"});
+  Refused(3, {"person", "edit", awa, "--date", "2026-01-01"}, {"--date is when attributes change", "--attr"});
+  Refused(3, {"person", "edit", awa, "--attr", "rqth=yes", "--date", "2026-12-01"}, {"in the future"});
+  Refused(3, {"person", "edit", awa, "--attr", "rqth=yes", "--date", "1990-01-01"}, {"before " + awa + "'s birth"});
+  Refused(3, {"person", "edit", awa, "--attr", "foo=1"}, {"unknown attribute \"foo\""});
+  Refused(3, {"person", "edit", awa, "--sex", "W"}, {"sex \"W\" is not valid"});
+  Refused(3, {"person", "edit", awa, "--birth", "2020-01-01"}, {"gives an age of 6"});
+  Refused(4, {"person", "edit", "P-22222", "--sex", "M"}, {"no person P-22222"});
+}
+
+// The ESAT track needs rqth=yes: the refusal names the command to record it,
+// and an enrolment sees the attribute in effect on its own date.
+TEST_F(PersonTest, PepsEsatRefusalPointsAtPersonEditAndEnrolmentsSeeTheDatedValue) {
+  Ok({"programme", "install", SourcePath("plugins/peps/workflows/plateforme.yaml")});
+  const std::string paul = Ok(AddArgs("Paul Esat", "1990-01-01", "M", {"--attr", "rqth=no"})).value("id", "");
+  const Args esat = {"--field", "prescriber=esat", "--field", "track=esat_worker", "--field", "structure=ESAT A",
+                     "--field", "target_job=kitchen_porter"};
+  auto enrol = [&](const std::string& date) {
+    Args args = {"enroll", paul, "peps", "--date", date};
+    args.insert(args.end(), esat.begin(), esat.end());
+    return args;
+  };
+  const CliResult refused = Refused(3, enrol("2026-05-01"), {"`parcours person edit " + paul + " --attr rqth=yes"});
+  EXPECT_FALSE(Contains(refused.err, "==")) << refused.err;  // no raw condition as advice
+  Ok({"person", "edit", paul, "--attr", "rqth=yes", "--date", "2026-06-01"});
+  Refused(3, enrol("2026-05-01"), {"rqth attribute is \"no\""});  // before the change: the old value
+  Ok(enrol("2026-06-02"));
+}
+
 }  // namespace
 }  // namespace parcours::e2e

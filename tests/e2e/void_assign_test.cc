@@ -107,7 +107,7 @@ TEST_F(VoidTest, EnrolmentCannotBeVoided) {
 
 TEST_F(VoidTest, ReasonIsRequired) {
   Refused(2, {"void", w_}, {"--reason is required"});
-  Refused(2, {"void", w_, "--seq", "3", "--reason", "  "}, {"--reason is given an empty value"});
+  Refused(3, {"void", w_, "--seq", "3", "--reason", "  "}, {"reason is empty", "non-empty text"});
 }
 
 TEST_F(VoidTest, UnknownPathwayIsNotFound) {

@@ -431,6 +431,48 @@ TEST_F(EngineTest, KnownPersonAttributes) {
             (Strings{"unemployed", "long_term_unemployed", "inactive", "employed"}));
 }
 
+// Issue 6: attributes are effective-dated; an enrolment takes the values in
+// effect on its own date, and an edit keeps existing entries consistent.
+TEST_F(EngineTest, EditPersonDatesAttributesAndEnrolmentsSeeTheirDate) {
+  const Person p = AddPerson("Ann Bell", "1990-01-01", "F", {{"labour_status", "unemployed"}});
+  EditPersonRequest edit;
+  edit.person = p.id;
+  edit.attrs = {{"labour_status", "long_term_unemployed"}};
+  edit.date = "2026-02-01";
+  edit.actor = "counsellor";
+  auto edited = engine_->EditPerson(edit);
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->attrs.at("labour_status"), "long_term_unemployed");
+  EXPECT_EQ(edited->AttrsOn(D("2026-01-31")).at("labour_status"), "unemployed");
+  EXPECT_EQ(edited->AttrsOn(D("2026-02-01")).at("labour_status"), "long_term_unemployed");
+  ASSERT_EQ(edited->changes.size(), 1u);
+  EXPECT_EQ(edited->changes[0].actor, "counsellor");
+  EXPECT_EQ(edited->changes[0].date, D("2026-02-01"));
+  EXPECT_EQ(edited->changes[0].changes.at("attrs.labour_status"),
+            (std::pair<std::string, std::string>{"unemployed", "long_term_unemployed"}));
+
+  const std::string before = Enroll(p.id, "2026-01-10");
+  EXPECT_EQ(State(before).entry["attrs"]["labour_status"], "unemployed");
+  Advance(before, "exit", "2026-01-11", {{"reason", "moved"}});
+  const std::string after = Enroll(p.id, "2026-02-02");
+  EXPECT_EQ(State(after).entry["attrs"]["labour_status"], "long_term_unemployed");
+
+  // A change dated before an existing enrolment reaches its entry; a
+  // correction of the birth date and sex reaches every entry.
+  edit.attrs = {{"rsa", "yes"}};
+  edit.date = "2026-01-01";
+  edit.birth = "1960-01-01";
+  edit.sex = "X";
+  ASSERT_TRUE(engine_->EditPerson(edit).ok());
+  EXPECT_EQ(State(before).entry["attrs"]["rsa"], "yes");
+  EXPECT_EQ(State(before).entry["sex"], "X");
+  EXPECT_EQ(State(before).entry["age"], 66);
+  EXPECT_EQ(State(after).entry["attrs"]["labour_status"], "long_term_unemployed");
+  auto again = engine_->GetPerson(p.id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->changes.size(), 2u);
+}
+
 TEST_F(EngineTest, AddPersonRefusals) {
   auto add = [&](std::string name, std::string birth, std::string sex,
                  std::map<std::string, std::string> attrs = {}) {
@@ -975,6 +1017,14 @@ TEST_F(EngineTest, RecordRefusals) {
                 kRefused, {"perhaps"});
   ExpectRefusal([&] { return TryRecord(pw, "follow_up", "2026-03-02", {{"employed", "yes"}}).status(); },
                 kRefused, {"before the pathway's latest event (2026-03-03)"});
+  // Issue 6: a guard's refusal advises in words and names the rule, never
+  // shows its condition text.
+  auto early = TryRecord(pw, "follow_up", "2026-03-04", {{"employed", "yes"}});
+  ASSERT_TRUE(early.status().IsRefused()) << early.status().ToString();
+  EXPECT_TRUE(Contains(early.status().message(), "6-month follow-up")) << early.status().message();
+  EXPECT_TRUE(Contains(early.status().allowed(), "rule of programme \"insertion\" on \"follow_up\", line "))
+      << early.status().allowed();
+  EXPECT_FALSE(Contains(early.status().allowed(), "months_between")) << early.status().allowed();
 }
 
 // ---- void -----------------------------------------------------------------------------

@@ -63,17 +63,50 @@ struct AddPersonRequest {
   std::string actor;
 };
 
+// An attribute's value from a date on (`from` absent: since registration).
+struct DatedValue {
+  std::optional<Date> from;
+  std::string value;
+};
+
+// One `person edit`: who recorded it, when, and what changed. `changes` maps
+// "name", "birth", "sex" or "attrs.<key>" to {before, after} ("" when absent);
+// attribute changes take effect on `date`, the others are corrections.
+struct PersonChange {
+  std::string recorded;  // timestamp
+  std::string actor;
+  Date date;
+  std::map<std::string, std::pair<std::string, std::string>> changes;
+};
+
 struct Person {
   std::string id;
   std::string name;
   Date birth;
   std::string sex;
-  std::map<std::string, std::string> attrs;
+  std::map<std::string, std::string> attrs;  // the latest value of each attribute
   std::string created;  // timestamp
   std::string created_by;
+  // Each attribute's values over time, oldest first (effective-dated).
+  std::map<std::string, std::vector<DatedValue>> attr_history;
+  std::vector<PersonChange> changes;  // oldest first
 
+  // The attribute values in effect on `date`.
+  std::map<std::string, std::string> AttrsOn(Date date) const;
   Json ToJson() const;
   static Result<Person> FromJson(const Json& j);
+};
+
+// Changes to a person: only what is given changes.
+struct EditPersonRequest {
+  std::string person;
+  std::optional<std::string> name;
+  std::optional<std::string> birth;           // YYYY-MM-DD
+  std::optional<std::string> sex;             // F, M or X
+  std::map<std::string, std::string> attrs;   // see KnownPersonAttributes()
+  std::optional<std::string> date;            // when the attributes change; absent: today
+  bool allow_duplicate = false;
+  std::string actor;
 };
 
 // ---- pathway commands ---------------------------------------------------------
@@ -200,6 +233,10 @@ class Engine {
   // Persons.
   Result<Person> AddPerson(const AddPersonRequest& request);
   Result<Person> GetPerson(const std::string& id) const;
+  // Corrects the name, birth date or sex, or records attribute values from a
+  // date on; recorded in the person's change history. Re-indexes the name and
+  // updates the entry attributes of the person's pathways.
+  Result<Person> EditPerson(const EditPersonRequest& request);
   // Persons whose name contains every word of `text` as a word prefix,
   // ignoring accents and case, sorted by name.
   Result<std::vector<Person>> FindPersons(const std::string& text) const;

@@ -209,7 +209,8 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   PARCOURS_RETURN_IF_ERROR(ApplyEvent(state, e, *wf));
   // Entry attributes live in the pathway state only, never in the immutable
   // log, so that they can be erased with the person's data.
-  state.entry = Json{{"sex", person.sex}, {"age", age}, {"attrs", person.attrs}, {"fields", e.fields}};
+  // Attributes are effective-dated: those in effect on the enrolment date.
+  state.entry = Json{{"sex", person.sex}, {"age", age}, {"attrs", person.AttrsOn(date)}, {"fields", e.fields}};
   state.ordinal = static_cast<uint32_t>(previous.size()) + 1;
   PARCOURS_RETURN_IF_ERROR(impl_->Commit(std::nullopt, state, e, *wf, {}, wf->enrolment_rules.notify));
   return impl_->Done(std::move(e), std::move(state), wf);

@@ -258,7 +258,7 @@ struct Engine::Impl {
     }
     const Json entry = state ? state->entry
                              : Json{{"sex", person.sex}, {"age", age_on(person_birth, e.date)},
-                                    {"attrs", person.attrs}, {"fields", e.fields}};
+                                    {"attrs", person.AttrsOn(e.date)}, {"fields", e.fields}};
     auto iso_or_null = [](std::optional<Date> d) { return d ? Json(d->iso()) : Json(); };
     Json ctx = {{"programme", wf.id},
                 {"version", version},
@@ -276,7 +276,8 @@ struct Engine::Impl {
                 {"referent", state ? state->referent : e.data.value("referent", "")},
                 {"actor", e.actor},
                 {"entry", entry},
-                {"person", {{"sex", entry.value("sex", "")},
+                {"person", {{"id", state ? state->person : person.id},
+                            {"sex", entry.value("sex", "")},
                             {"age", person.id.empty() ? entry.value("age", 0) : age_on(person_birth, e.date)},
                             {"attrs", entry.value("attrs", Json::object())}}},
                 {"history", std::move(history)}};
@@ -298,8 +299,12 @@ struct Engine::Impl {
       if (guard.when) {
         PARCOURS_ASSIGN_OR_RETURN(bool holds, guard.when->Test(ctx));
         if (!holds) {
-          return Status::Refused(guard.message, "(rule of programme " + Quoted(wf.id) + ": " +
-                                                    guard.when->source() + ")");
+          // The advice is the guard's message, in words; never the raw condition.
+          const std::string rule = "rule of programme " + Quoted(wf.id) + " on " +
+                                   (e.kind == EventKind::kEnroll ? std::string("enrolment") : Quoted(e.action)) +
+                                   ", line " + std::to_string(guard.line) + " of its workflow";
+          return Status::Refused(guard.message.empty() ? "the " + rule + " does not hold" : guard.message,
+                                 "(" + rule + ")");
         }
       } else {
         PARCOURS_RETURN_IF_ERROR(plugins ? plugins->RunGuard(guard.plugin, ctx)

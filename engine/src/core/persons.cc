@@ -19,10 +19,31 @@ const std::map<std::string, std::vector<std::string>>& KnownPersonAttributes() {
   return kAttrs;
 }
 
+std::map<std::string, std::string> Person::AttrsOn(Date date) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, values] : attr_history) {
+    for (const auto& v : values)
+      if (!v.from || *v.from <= date) out[key] = v.value;
+  }
+  return out;
+}
+
 Json Person::ToJson() const {
+  Json history = Json::object();
+  for (const auto& [key, values] : attr_history) {
+    Json list = Json::array();
+    for (const auto& v : values) list.push_back({{"from", v.from ? Json(v.from->iso()) : Json()}, {"value", v.value}});
+    history[key] = std::move(list);
+  }
+  Json edits = Json::array();
+  for (const auto& c : changes) {
+    Json what = Json::object();
+    for (const auto& [k, v] : c.changes) what[k] = {{"from", v.first}, {"to", v.second}};
+    edits.push_back({{"recorded", c.recorded}, {"actor", c.actor}, {"date", c.date.iso()}, {"changes", what}});
+  }
   return Json{{"id", id},           {"name", name},   {"birth", birth.iso()},
               {"sex", sex},         {"attrs", attrs}, {"created", created},
-              {"created_by", created_by}};
+              {"created_by", created_by}, {"attr_history", history}, {"changes", edits}};
 }
 
 Result<Person> Person::FromJson(const Json& j) {
@@ -37,11 +58,98 @@ Result<Person> Person::FromJson(const Json& j) {
     p.attrs = j.at("attrs").get<std::map<std::string, std::string>>();
     p.created = j.value("created", "");
     p.created_by = j.value("created_by", "");
+    if (j.contains("attr_history")) {
+      for (const auto& [key, list] : j.at("attr_history").items()) {
+        for (const auto& v : list) {
+          DatedValue dv;
+          dv.value = v.at("value").get<std::string>();
+          if (!v.at("from").is_null()) {
+            dv.from = Date::ParseIso(v.at("from").get<std::string>());
+            if (!dv.from) return Status::Corruption("person " + p.id + " has a bad attribute date");
+          }
+          p.attr_history[key].push_back(std::move(dv));
+        }
+      }
+    } else {  // recorded before attributes were dated: values since registration
+      for (const auto& [key, value] : p.attrs) p.attr_history[key].push_back({std::nullopt, value});
+    }
+    for (const auto& c : j.value("changes", Json::array())) {
+      PersonChange change;
+      change.recorded = c.at("recorded").get<std::string>();
+      change.actor = c.at("actor").get<std::string>();
+      auto date = Date::ParseIso(c.at("date").get<std::string>());
+      if (!date) return Status::Corruption("person " + p.id + " has a change with a bad date");
+      change.date = *date;
+      for (const auto& [k, v] : c.at("changes").items())
+        change.changes[k] = {v.at("from").get<std::string>(), v.at("to").get<std::string>()};
+      p.changes.push_back(std::move(change));
+    }
     return p;
   } catch (const Json::exception& ex) {
     return Status::Corruption(std::string("person does not decode: ") + ex.what());
   }
 }
+
+namespace {
+
+Result<Date> ValidBirth(std::string_view raw, Date today) {
+  auto birth = Date::ParseIso(raw);
+  if (!birth) {
+    return Status::Refused("birth date " + Quoted(raw) + " is not valid", "Use YYYY-MM-DD, e.g. 1991-04-02.");
+  }
+  const int age = age_on(*birth, today);
+  if (age < kMinAge || age > kMaxAge) {
+    return Status::Refused("birth date " + birth->iso() + " gives an age of " + std::to_string(age),
+                           "Persons are " + std::to_string(kMinAge) + " to " + std::to_string(kMaxAge) +
+                               " years old.");
+  }
+  return *birth;
+}
+
+Status ValidSex(std::string_view sex) {
+  if (sex == "F" || sex == "M" || sex == "X") return Status::Ok();
+  return Status::Refused("sex " + Quoted(sex) + " is not valid", "Use F, M or X (not stated / other).");
+}
+
+Status ValidAttribute(const std::string& key, const std::string& value) {
+  const auto& known = KnownPersonAttributes();
+  auto it = known.find(key);
+  if (it == known.end()) {
+    std::vector<std::string> names;
+    for (const auto& [k, v] : known) names.push_back(k);
+    return Status::Refused("unknown attribute " + Quoted(key), "Known attributes: " + JoinWords(names) + ".");
+  }
+  if (std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {
+    const std::string allowed = key == "education" ? "an ISCED level from 0 to 8" : "one of " + JoinWords(it->second);
+    return Status::Refused("attribute " + key + ": " + Quoted(value) + " is not valid", "Use " + allowed + ".");
+  }
+  return Status::Ok();
+}
+
+// The name-index entries of a person: probable duplicates and search.
+std::vector<std::string> NameIndexKeys(const Person& p) {
+  const std::string folded = FoldName(p.name);
+  std::vector<std::string> out = {keys::NameBirth(folded, p.birth.iso(), p.id)};
+  for (const auto& token : NameTokens(folded)) out.push_back(keys::NameToken(token, p.id));
+  return out;
+}
+
+// The id of a person registered with this name and birth date, other than
+// `except`; empty if none.
+Result<std::string> ProbableDuplicate(const Store& store, const std::string& name, Date birth,
+                                      const std::string& except) {
+  const std::string prefix = keys::NameBirthPrefix(FoldName(name), birth.iso());
+  std::string existing;
+  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view) {
+    std::string id(k.substr(prefix.size()));
+    if (id == except) return true;
+    existing = std::move(id);
+    return false;
+  }));
+  return existing;
+}
+
+}  // namespace
 
 // ---- persons --------------------------------------------------------------------
 
@@ -51,58 +159,22 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
   const std::string folded = FoldName(p.name);
   if (folded.empty()) return Status::Refused("name " + Quoted(req.name) + " has no letters");
 
-  auto birth = Date::ParseIso(req.birth);
-  if (!birth) {
-    return Status::Refused("birth date " + Quoted(req.birth) + " is not valid",
-                           "Use YYYY-MM-DD, e.g. 1991-04-02.");
-  }
-  const int age = age_on(*birth, clock_.today());
-  if (age < kMinAge || age > kMaxAge) {
-    return Status::Refused("birth date " + birth->iso() + " gives an age of " + std::to_string(age),
-                           "Persons are " + std::to_string(kMinAge) + " to " +
-                               std::to_string(kMaxAge) + " years old.");
-  }
-  p.birth = *birth;
-
-  if (req.sex != "F" && req.sex != "M" && req.sex != "X") {
-    return Status::Refused("sex " + Quoted(req.sex) + " is not valid",
-                           "Use F, M or X (not stated / other).");
-  }
+  PARCOURS_ASSIGN_OR_RETURN(p.birth, ValidBirth(req.birth, clock_.today()));
+  PARCOURS_RETURN_IF_ERROR(ValidSex(req.sex));
   p.sex = req.sex;
-
-  const auto& known = KnownPersonAttributes();
   for (const auto& [key, value] : req.attrs) {
-    auto it = known.find(key);
-    if (it == known.end()) {
-      std::vector<std::string> names;
-      for (const auto& [k, v] : known) names.push_back(k);
-      return Status::Refused("unknown attribute " + Quoted(key),
-                             "Known attributes: " + JoinWords(names) + ".");
-    }
-    if (std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {
-      const std::string allowed = key == "education"
-                                      ? "an ISCED level from 0 to 8"
-                                      : "one of " + JoinWords(it->second);
-      return Status::Refused("attribute " + key + ": " + Quoted(value) + " is not valid",
-                             "Use " + allowed + ".");
-    }
+    PARCOURS_RETURN_IF_ERROR(ValidAttribute(key, value));
     p.attrs[key] = value;
+    p.attr_history[key].push_back({std::nullopt, value});
   }
 
   std::lock_guard lock(impl_->write_mu);
-  std::string existing;
-  PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(
-      Domain::kIndexes, keys::NameBirthPrefix(folded, p.birth.iso()),
-      [&](std::string_view k, std::string_view) {
-        existing = std::string(k.substr(keys::NameBirthPrefix(folded, p.birth.iso()).size()));
-        return false;
-      }));
+  PARCOURS_ASSIGN_OR_RETURN(std::string existing, ProbableDuplicate(store_, p.name, p.birth, ""));
   if (!existing.empty() && !req.allow_duplicate) {
     PARCOURS_ASSIGN_OR_RETURN(Person other, GetPerson(existing));
-    return Status::Refused("a person named " + other.name + " born " + p.birth.iso() +
-                               " already exists: " + existing,
-                           "Use " + existing +
-                               ", or add --allow-duplicate if this is another person.");
+    return Status::Refused("a person named " + other.name + " born " + p.birth.iso() + " already exists: " +
+                               existing,
+                           "Use " + existing + ", or add --allow-duplicate if this is another person.");
   }
 
   PARCOURS_ASSIGN_OR_RETURN(p.id, impl_->UnusedId(kPersonPrefix, Domain::kPersons));
@@ -112,10 +184,112 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
 
   WriteBatch batch;
   batch.Put(Domain::kPersons, p.id, p.ToJson().dump());
-  batch.Put(Domain::kIndexes, keys::NameBirth(folded, p.birth.iso(), p.id), "");
-  for (const auto& token : NameTokens(folded)) batch.Put(Domain::kIndexes, keys::NameToken(token, p.id), "");
+  for (const auto& k : NameIndexKeys(p)) batch.Put(Domain::kIndexes, k, "");
   PARCOURS_RETURN_IF_ERROR(store_.Write(batch));
   if (log_) log_->info("person {} added by {}", p.id, req.actor);
+  return p;
+}
+
+Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
+  const std::string options = "Give --name, --birth, --sex or --attr KEY=VALUE (with --date for when it changed).";
+  if (req.date && req.attrs.empty()) {
+    return Status::Refused("--date is when attributes change, and no --attr is given",
+                           "Name, birth date and sex are corrections, without a date; give --attr KEY=VALUE "
+                           "with --date.");
+  }
+  if (!req.name && !req.birth && !req.sex && req.attrs.empty()) {
+    return Status::Refused("nothing to change", options);
+  }
+  if (!IsCleanText(req.actor)) return CleanText(req.actor, "actor", kMaxNameChars).status();
+  std::optional<std::string> name;
+  if (req.name) {
+    PARCOURS_ASSIGN_OR_RETURN(name, CleanName(*req.name));
+  }
+  std::optional<Date> birth;
+  if (req.birth) {
+    PARCOURS_ASSIGN_OR_RETURN(birth, ValidBirth(*req.birth, clock_.today()));
+  }
+  if (req.sex) PARCOURS_RETURN_IF_ERROR(ValidSex(*req.sex));
+  for (const auto& [key, value] : req.attrs) PARCOURS_RETURN_IF_ERROR(ValidAttribute(key, value));
+  // An absent --date is today; a given one goes through the usual date checks
+  // (an empty one is refused, not taken as today).
+  PARCOURS_ASSIGN_OR_RETURN(Date date, req.date ? impl_->EventDate(*req.date, std::nullopt)
+                                                : Result<Date>(clock_.today()));
+
+  std::lock_guard lock(impl_->write_mu);
+  PARCOURS_ASSIGN_OR_RETURN(const Person before, GetPerson(req.person));
+  Person p = before;
+  PersonChange change;
+  change.recorded = clock_.now_timestamp();
+  change.actor = req.actor;
+  change.date = date;
+  if (name && *name != p.name) {
+    change.changes["name"] = {p.name, *name};
+    p.name = *name;
+  }
+  if (birth && *birth != p.birth) {
+    change.changes["birth"] = {p.birth.iso(), birth->iso()};
+    p.birth = *birth;
+  }
+  if (req.sex && *req.sex != p.sex) {
+    change.changes["sex"] = {p.sex, *req.sex};
+    p.sex = *req.sex;
+  }
+  if (!req.attrs.empty() && date < p.birth) {
+    return Status::Refused("--date " + date.iso() + " is before " + p.id + "'s birth (" + p.birth.iso() + ")",
+                           "Give the date the attribute changed, on or after " + p.birth.iso() + ".");
+  }
+  const auto in_effect = p.AttrsOn(date);
+  for (const auto& [key, value] : req.attrs) {
+    auto& values = p.attr_history[key];
+    auto at = std::find_if(values.begin(), values.end(), [&](const DatedValue& v) { return v.from == date; });
+    const auto was = in_effect.find(key);
+    const std::string old = was == in_effect.end() ? "" : was->second;
+    if (at != values.end()) {
+      if (at->value == value) continue;
+      at->value = value;
+    } else {
+      if (old == value) continue;
+      auto pos = std::find_if(values.begin(), values.end(), [&](const DatedValue& v) { return v.from && *v.from > date; });
+      values.insert(pos, DatedValue{date, value});
+    }
+    change.changes["attrs." + key] = {old, value};
+    p.attrs[key] = values.back().value;
+  }
+  if (change.changes.empty()) {
+    return Status::Refused("nothing changes: " + p.id + " already has these values" +
+                               (req.attrs.empty() ? "" : " on " + date.iso()),
+                           "See them with `parcours person show " + p.id + "`.");
+  }
+  if (change.changes.count("name") || change.changes.count("birth")) {
+    PARCOURS_ASSIGN_OR_RETURN(std::string existing, ProbableDuplicate(store_, p.name, p.birth, p.id));
+    if (!existing.empty() && !req.allow_duplicate) {
+      return Status::Refused("a person named " + p.name + " born " + p.birth.iso() + " already exists: " + existing,
+                             "Check that " + p.id + " and " + existing +
+                                 " are two people, then add --allow-duplicate.");
+    }
+  }
+  p.changes.push_back(std::move(change));
+
+  WriteBatch batch;
+  batch.Put(Domain::kPersons, p.id, p.ToJson().dump());
+  const auto old_keys = NameIndexKeys(before), new_keys = NameIndexKeys(p);
+  for (const auto& k : old_keys)
+    if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) batch.Delete(Domain::kIndexes, k);
+  for (const auto& k : new_keys) batch.Put(Domain::kIndexes, k, "");
+  // Each pathway's entry holds the sex, age and attributes on its enrolment date.
+  PARCOURS_ASSIGN_OR_RETURN(auto pathways, PathwaysOfPerson(p.id));
+  for (auto& s : pathways) {
+    Json entry = s.entry;
+    entry["sex"] = p.sex;
+    entry["age"] = age_on(p.birth, s.enrolled);
+    entry["attrs"] = p.AttrsOn(s.enrolled);
+    if (entry == s.entry) continue;
+    s.entry = std::move(entry);
+    batch.Put(Domain::kPathways, s.id, s.ToJson().dump());
+  }
+  PARCOURS_RETURN_IF_ERROR(store_.Write(batch));
+  if (log_) log_->info("person {} edited by {}", p.id, req.actor);
   return p;
 }
 

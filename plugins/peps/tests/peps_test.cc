@@ -67,6 +67,11 @@ TEST_F(PepsTest, EsatTrackNeedsRqth) {
       << no.message();
   Status missing = registry_->RunGuard("peps.esat_requires_rqth", EnrolEsat(nullptr));
   EXPECT_NE(missing.message().find("rqth attribute is not recorded"), std::string::npos) << missing.message();
+  // Issue 6: the advice is a command that exists (without the person's id in
+  // the context, ID stands for it).
+  EXPECT_NE(no.message().find("record it with `parcours person edit ID --attr rqth=yes --date DATE`"),
+            std::string::npos)
+      << no.message();
 }
 
 TEST_F(PepsTest, OtherTracksNeedNoRqth) {
