@@ -16,21 +16,15 @@
 #include <gtest/gtest.h>
 
 #include "store/store_db.h"
+#include "store_test_support.h"
 #include "support/cli_runner.h"
 
 namespace parcours {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace store_testing;  // NOLINT
 using testing::TempDir;
-
-Result<std::unique_ptr<Store>> OpenStore(const std::string& path, bool create, bool read_only = false) {
-  StoreOptions options;
-  options.create = create;
-  options.read_only = read_only;
-  options.wait = std::chrono::milliseconds(0);
-  return Store::Open(path, options);
-}
 
 void Put(Store& store, const std::string& key, const std::string& value, bool sync = true) {
   WriteBatch batch;
@@ -42,9 +36,7 @@ void Put(Store& store, const std::string& key, const std::string& value, bool sy
 }
 
 std::optional<std::string> Get(const Store& store, const std::string& key) {
-  auto value = store.Get(Domain::kPersons, key);
-  EXPECT_TRUE(value.ok()) << value.status().ToString();
-  return value.ok() ? *value : std::nullopt;
+  return MustGet(store, Domain::kPersons, key);
 }
 
 // The newest write-ahead log file that holds something.
@@ -78,10 +70,6 @@ std::string ReadText(const fs::path& p) {
 void WriteText(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << text;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // A store with three acknowledged writes still in its write-ahead log.
