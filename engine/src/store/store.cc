@@ -66,6 +66,12 @@ Status NotAStore(const std::string& path, DirState state, bool create) {
                                       "Create one with `parcours init` in an empty directory.");
 }
 
+Status NoStore(const std::string& path) {
+  return Status::Unavailable("there is no store at " + path,
+                             "Create one with `parcours init`, or point --data (or "
+                             "PARCOURS_DATA) at an existing store.");
+}
+
 }  // namespace
 
 const char* DomainName(Domain domain) { return kDomainNames[static_cast<int>(domain)]; }
@@ -150,9 +156,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     return NotAStore(path, state, options.create);
   }
   if (state != DirState::kStore && !may_create) {
-    return Status::Unavailable("there is no store at " + path,
-                               "Create one with `parcours init`, or point --data (or "
-                               "PARCOURS_DATA) at an existing store.");
+    return NoStore(path);
   }
   if (state == DirState::kMissing) {
     std::error_code ec;
@@ -182,7 +186,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     if (state == DirState::kNotDirectory || state == DirState::kOther || state == DirState::kUnreadable) {
       return NotAStore(path, state, options.create);
     }
-    if (state != DirState::kStore && !may_create) return Status::Unavailable("there is no store at " + path);
+    if (state != DirState::kStore && !may_create) return NoStore(path);
     rep->created = state != DirState::kStore;
 
     store::Database::Params params;
