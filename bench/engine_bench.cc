@@ -98,7 +98,7 @@ void BM_AddPersonAndEnroll(benchmark::State& state) {
     p.sex = "F";
     p.actor = "bench";
     auto person = f.engine().AddPerson(p);
-    auto r = f.engine().Enroll(EnrollRequest{person->id, "insertion", "", "", {{"prescriber", "ccas"}}, "bench"});
+    auto r = f.engine().Enroll(EnrollRequest{person->id, "insertion", std::nullopt, "", {{"prescriber", "ccas"}}, "bench"});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
   }
   state.SetItemsProcessed(state.iterations());

@@ -5,7 +5,8 @@ namespace parcours::cli {
 namespace {
 
 struct AdvanceOptions {
-  std::string pathway, transition, date;
+  std::string pathway, transition;
+  std::optional<std::string> date;
   std::vector<std::string> fields;
 };
 

@@ -5,7 +5,8 @@ namespace parcours::cli {
 namespace {
 
 struct EnrollOptions {
-  std::string person, programme, date, referent;
+  std::string person, programme, referent;
+  std::optional<std::string> date;
   std::vector<std::string> fields;
 };
 

@@ -5,7 +5,8 @@ namespace parcours::cli {
 namespace {
 
 struct RecordOptions {
-  std::string pathway, milestone, date;
+  std::string pathway, milestone;
+  std::optional<std::string> date;
   std::vector<std::string> fields;
 };
 

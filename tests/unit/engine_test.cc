@@ -128,7 +128,7 @@ class EngineTest : public ::testing::Test {
     EnrollRequest req;
     req.person = person;
     req.programme = programme;
-    req.date = date;
+    if (!date.empty()) req.date = date;  // "": the request leaves the date out
     req.referent = referent;
     req.fields = std::move(fields);
     req.actor = "counsellor";
@@ -149,7 +149,7 @@ class EngineTest : public ::testing::Test {
     AdvanceRequest req;
     req.pathway = pathway;
     req.transition = transition;
-    req.date = date;
+    if (!date.empty()) req.date = date;  // "": the request leaves the date out
     req.fields = std::move(fields);
     req.actor = "counsellor";
     return engine_->Advance(req);
@@ -167,7 +167,7 @@ class EngineTest : public ::testing::Test {
     RecordRequest req;
     req.pathway = pathway;
     req.milestone = milestone;
-    req.date = date;
+    if (!date.empty()) req.date = date;  // "": the request leaves the date out
     req.fields = std::move(fields);
     req.actor = "counsellor";
     return engine_->Record(req);

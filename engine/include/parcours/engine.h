@@ -114,7 +114,9 @@ struct EditPersonRequest {
 struct EnrollRequest {
   std::string person;
   std::string programme;
-  std::string date;      // YYYY-MM-DD, today, yesterday; empty: today
+  // YYYY-MM-DD, today or yesterday; absent: today. An empty or other
+  // invalid text is refused, never taken as today.
+  std::optional<std::string> date;
   std::string referent;  // empty: the actor
   RawFields fields;
   std::string actor;
@@ -123,7 +125,7 @@ struct EnrollRequest {
 struct AdvanceRequest {
   std::string pathway;
   std::string transition;
-  std::string date;
+  std::optional<std::string> date;  // as EnrollRequest::date
   RawFields fields;
   std::string actor;
 };
@@ -131,7 +133,7 @@ struct AdvanceRequest {
 struct RecordRequest {
   std::string pathway;
   std::string milestone;
-  std::string date;
+  std::optional<std::string> date;  // as EnrollRequest::date
   RawFields fields;
   std::string actor;
 };

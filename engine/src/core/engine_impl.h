@@ -163,14 +163,14 @@ struct Engine::Impl {
 
   // The effective date of a new event on a pathway whose latest dated event is
   // `after` (nullopt for an enrolment).
-  Result<Date> EventDate(std::string_view raw, std::optional<Date> after) const {
+  Result<Date> EventDate(const std::optional<std::string>& raw, std::optional<Date> after) const {
     const Date today = clock.today();
     Date date = today;
-    if (!raw.empty()) {
-      auto parsed = ParseUserDate(raw, clock);
+    if (raw) {
+      auto parsed = ParseUserDate(*raw, clock);
       if (!parsed) {
-        return Status::Refused("date " + Quoted(raw) + " is not valid",
-                               "Use YYYY-MM-DD, today or yesterday.");
+        return Status::Refused("date " + Quoted(*raw) + " is not valid",
+                               "Use YYYY-MM-DD, today or yesterday; leave the date out for today.");
       }
       date = *parsed;
     }

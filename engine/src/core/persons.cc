@@ -213,8 +213,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   for (const auto& [key, value] : req.attrs) PARCOURS_RETURN_IF_ERROR(ValidAttribute(key, value));
   // An absent --date is today; a given one goes through the usual date checks
   // (an empty one is refused, not taken as today).
-  PARCOURS_ASSIGN_OR_RETURN(Date date, req.date ? impl_->EventDate(*req.date, std::nullopt)
-                                                : Result<Date>(clock_.today()));
+  PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
 
   std::lock_guard lock(impl_->write_mu);
   PARCOURS_ASSIGN_OR_RETURN(const Person before, GetPerson(req.person));
