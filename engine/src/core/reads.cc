@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/engine_impl.h"
+#include "report/evaluator.h"
 #include "report/outcomes.h"
 
 namespace parcours {
@@ -89,16 +90,9 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
 
 Result<OutcomesReport> Engine::Outcomes(const OutcomesQuery& q) const {
   PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
-  auto from = Date::ParseIso(q.from);
-  auto to = Date::ParseIso(q.to);
-  if (!from) return Status::Refused("--from " + Quoted(q.from) + " is not a valid date", "Use YYYY-MM-DD.");
-  if (!to) return Status::Refused("--to " + Quoted(q.to) + " is not a valid date", "Use YYYY-MM-DD.");
-  if (*to < *from) {
-    return Status::Refused("the period ends (" + to->iso() + ") before it starts (" + from->iso() + ")",
-                           "Give --from on or before --to.");
-  }
+  PARCOURS_ASSIGN_OR_RETURN(const ReportPeriod period, ParseReportPeriod(q.from, q.to));
   PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));
-  return ComputeOutcomes(store_, *wf, *from, *to);
+  return ComputeOutcomes(store_, *wf, period.from, period.to);
 }
 
 }  // namespace parcours

@@ -9,35 +9,27 @@
 #include <map>
 #include <set>
 
+#include "common/yaml_read.h"
 #include "parcours/report.h"
 #include "report/builtin.h"
 
 namespace parcours {
 namespace {
 
-using KeyList = std::initializer_list<std::string_view>;
+using yaml_read::DidYouMean;
+using yaml_read::Find;
+using yaml_read::IsOneOf;
+using yaml_read::JoinComma;
+using yaml_read::KeyList;
+using yaml_read::KindOf;
+using yaml_read::LineOf;
+using yaml_read::Quote;
 
 const KeyList kTopKeys = {"report",     "label",      "description",     "programmes",
                           "indicators", "breakdowns", "compare_previous"};
 const KeyList kIndicatorKeys = {"id", "label", "when", "distinct", "by", "values", "rate", "active_at_end"};
 const KeyList kNamedDimensions = {"sex", "age_band", "prescriber"};
 const KeyList kKeywords = {"and", "or", "not", "in", "true", "false", "null"};
-
-std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-template <typename Items>
-std::string JoinComma(const Items& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-bool IsOneOf(std::string_view word, KeyList words) {
-  return std::find(words.begin(), words.end(), word) != words.end();
-}
 
 // A report or indicator id: a lowercase letter, then a-z, 0-9 and _.
 bool IsValidId(std::string_view id) {
@@ -76,51 +68,6 @@ bool IsVariablePath(std::string_view path) {
 
 bool IsEntryPath(std::string_view path) {
   return path.size() > 6 && path.substr(0, 6) == "entry." && IsVariablePath(path);
-}
-
-// Levenshtein distance, for "did you mean" hints.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string DidYouMean(std::string_view word, KeyList candidates) {
-  for (const auto& candidate : candidates)
-    if (EditDistance(word, candidate) <= 2) return " (did you mean " + Quote(candidate) + "?)";
-  return {};
-}
-
-int LineOf(const YAML::Node& node) {
-  if (!node.IsDefined()) return 0;
-  const YAML::Mark mark = node.Mark();
-  return mark.line >= 0 ? mark.line + 1 : 0;
-}
-
-std::string KindOf(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return Quote(node.Scalar());
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "empty";
-  }
-  return "empty";
-}
-
-std::optional<YAML::Node> Find(const YAML::Node& map, std::string_view key) {
-  for (const auto& entry : map)
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
-  return std::nullopt;
 }
 
 struct Problem {

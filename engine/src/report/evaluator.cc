@@ -14,8 +14,21 @@
 
 #include "core/keys.h"
 #include "parcours/engine.h"
+#include "parcours/text.h"
 
 namespace parcours {
+
+Result<ReportPeriod> ParseReportPeriod(const std::string& from, const std::string& to) {
+  const auto first = Date::ParseIso(from);
+  const auto last = Date::ParseIso(to);
+  if (!first) return Status::Refused("--from " + EchoText(from) + " is not a valid date", "Use YYYY-MM-DD.");
+  if (!last) return Status::Refused("--to " + EchoText(to) + " is not a valid date", "Use YYYY-MM-DD.");
+  if (*last < *first) {
+    return Status::Refused("the period ends (" + last->iso() + ") before it starts (" + first->iso() + ")",
+                           "Give --from on or before --to.");
+  }
+  return ReportPeriod{*first, *last};
+}
 namespace {
 
 constexpr const char* kUnspecified = "unspecified";

@@ -8,6 +8,14 @@
 
 namespace parcours {
 
+// A report's period [from, to] as typed (YYYY-MM-DD, inclusive). Refused when
+// a date is not valid or the period ends before it starts.
+struct ReportPeriod {
+  Date from;
+  Date to;
+};
+Result<ReportPeriod> ParseReportPeriod(const std::string& from, const std::string& to);
+
 // Evaluates `definition` for programme `workflow.id` over [from, to]
 // (inclusive), and over the previous period too when the definition asks.
 // `workflow` (the latest version) supplies the values always shown (enums of

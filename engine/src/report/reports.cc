@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "parcours/engine.h"
+#include "parcours/text.h"
 #include "report/builtin.h"
 #include "report/evaluator.h"
 
@@ -11,7 +12,6 @@ namespace {
 
 constexpr const char* kBuiltIn = "built-in";
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string JoinWords(const std::vector<std::string>& words) {
   std::string out;
@@ -61,7 +61,7 @@ Result<ReportResult> Engine::RunReport(const ReportQuery& q) const {
     PARCOURS_ASSIGN_OR_RETURN(auto reports, ListReports());
     std::vector<std::string> names;
     for (const auto& r : reports) names.push_back(r.name);
-    return Status::NotFound("no report " + Quoted(q.report),
+    return Status::NotFound("no report " + EchoText(q.report),
                             "Reports: " + JoinWords(names) + " (see `parcours report list`).");
   }
   PARCOURS_ASSIGN_OR_RETURN(auto definition, ParseReportDefinition(*yaml, q.report));
@@ -69,23 +69,16 @@ Result<ReportResult> Engine::RunReport(const ReportQuery& q) const {
   PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
   const auto& served = definition.programmes;
   if (!served.empty() && std::find(served.begin(), served.end(), info.id) == served.end()) {
-    return Status::Refused("report " + Quoted(q.report) + " does not apply to programme " + Quoted(info.id) +
+    return Status::Refused("report " + EchoText(q.report) + " does not apply to programme " + EchoText(info.id) +
                                "; it serves " + (served.size() == 1 ? "the programme " : "the programmes ") +
                                JoinWords(served),
                            "Run it with --programme " + served.front() +
                                (served.size() == 1 ? "" : " or another programme it serves") +
                                "; `parcours report list` shows the programmes each report serves.");
   }
-  auto from = Date::ParseIso(q.from);
-  auto to = Date::ParseIso(q.to);
-  if (!from) return Status::Refused("--from " + Quoted(q.from) + " is not a valid date", "Use YYYY-MM-DD.");
-  if (!to) return Status::Refused("--to " + Quoted(q.to) + " is not a valid date", "Use YYYY-MM-DD.");
-  if (*to < *from) {
-    return Status::Refused("the period ends (" + to->iso() + ") before it starts (" + from->iso() + ")",
-                           "Give --from on or before --to.");
-  }
+  PARCOURS_ASSIGN_OR_RETURN(const ReportPeriod period, ParseReportPeriod(q.from, q.to));
   PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));
-  return EvaluateReport(store_, definition, *wf, *from, *to);
+  return EvaluateReport(store_, definition, *wf, period.from, period.to);
 }
 
 }  // namespace parcours

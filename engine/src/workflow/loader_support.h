@@ -13,13 +13,22 @@
 #include <string_view>
 #include <vector>
 
+#include "common/yaml_read.h"
 #include "parcours/plugins.h"
 #include "parcours/text.h"
 #include "parcours/workflow_loader.h"
 
 namespace parcours::loader {
 
-using KeyList = std::initializer_list<std::string_view>;
+using yaml_read::DidYouMean;
+using yaml_read::EditDistance;
+using yaml_read::Find;
+using yaml_read::IsOneOf;
+using yaml_read::JoinComma;
+using yaml_read::KeyList;
+using yaml_read::KindOf;
+using yaml_read::LineOf;
+using yaml_read::Quote;
 
 // Limits on a workflow file (docs/workflow-format.md, "Limits"). Each keeps
 // loading fast and messages short; a real workflow stays far below them.
@@ -43,49 +52,13 @@ inline constexpr const char* kIdRule =
     "an id starts with a lowercase letter and uses only a-z, 0-9, _ and -, at most 64 "
     "characters";
 
-// A text from the file in a message: quoted, escaped, cut when long.
-std::string Quote(std::string_view text);
-
-template <typename Items>
-std::string JoinComma(const Items& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
 bool IsValidId(std::string_view id);
 
 // Offset of the first byte that breaks UTF-8, or nullopt when `text` is valid.
 std::optional<std::size_t> FirstInvalidUtf8(std::string_view text);
 
 bool HasControlCharacter(std::string_view text);
-bool IsOneOf(std::string_view word, KeyList words);
 
-// Levenshtein distance, for "did you mean" hints on short words.
-std::size_t EditDistance(std::string_view a, std::string_view b);
-
-// " (did you mean "x"?)" when one candidate is within two edits, else "".
-template <typename Candidates>
-std::string DidYouMean(std::string_view word, const Candidates& candidates) {
-  if (word.size() > kMaxIdChars) return {};  // no id is that long
-  for (const auto& candidate : candidates) {
-    if (EditDistance(word, candidate) <= 2) return " (did you mean " + Quote(candidate) + "?)";
-  }
-  return {};
-}
-
-// 1-based line of a node, 0 when it has none (undefined node).
-int LineOf(const YAML::Node& node);
-
-// What kind of YAML value a node is, for messages: "a list", "a map"...
-std::string KindOf(const YAML::Node& node);
-
-// The value under `key` in map `map` (first occurrence), if any. Unlike
-// YAML::Node::operator[], never creates nodes nor throws.
-std::optional<YAML::Node> Find(const YAML::Node& map, std::string_view key);
 
 // True for a name of the rule context, which fields may not take.
 bool IsReservedName(std::string_view name);
