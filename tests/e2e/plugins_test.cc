@@ -10,7 +10,27 @@ std::string Fixture(const std::string& name) {
   return std::string(PARCOURS_FIXTURE_DIR) + "/fixture_" + name + ".so";
 }
 
-using PluginsTest = StoreTest;
+class PluginsTest : public StoreTest {
+ protected:
+  // Writes, in the test's directory, the programme `programme` of two steps,
+  // start and done, whose one transition, finish, runs `hooks` (the YAML
+  // lines of its plugin rules); returns the file's path.
+  std::string WriteFinishProgramme(const std::string& programme, const std::string& hooks) {
+    const std::string yaml = dir() / (programme + ".yaml");
+    WriteFile(yaml, "programme: " + programme + R"(
+steps:
+  - id: start
+    initial: true
+  - id: done
+    final: true
+transitions:
+  - id: finish
+    from: [start]
+    to: done
+)" + hooks);
+    return yaml;
+  }
+};
 
 TEST_F(PluginsTest, CheckAcceptsAGoodPlugin) {
   const CliResult r = Run({"--no-default-plugins", "plugins", "check", Fixture("good")});
@@ -52,18 +72,7 @@ TEST_F(PluginsTest, ListShowsLoadedPluginsAndSkipsBrokenOnes) {
 
 TEST_F(PluginsTest, GuardThatThrowsRefusesTheCommandAndWritesNothing) {
   InitStore();
-  const std::string yaml = dir() / "flow.yaml";
-  WriteFile(yaml, R"(programme: flow
-steps:
-  - id: start
-    initial: true
-  - id: done
-    final: true
-transitions:
-  - id: finish
-    from: [start]
-    to: done
-    guards:
+  const std::string yaml = WriteFinishProgramme("flow", R"(    guards:
       - plugin: throwing_guard.explodes
 )");
   const Args plugin = {"--no-default-plugins", "--plugin", Fixture("throwing_guard")};
@@ -86,18 +95,7 @@ transitions:
 
 TEST_F(PluginsTest, AHookReadsThePathwayThroughTheHost) {
   InitStore();
-  const std::string yaml = dir() / "reading.yaml";
-  WriteFile(yaml, R"(programme: reading
-steps:
-  - id: start
-    initial: true
-  - id: done
-    final: true
-transitions:
-  - id: finish
-    from: [start]
-    to: done
-    guards:
+  const std::string yaml = WriteFinishProgramme("reading", R"(    guards:
       - plugin: reads_pathway.exists
     derive:
       - plugin: reads_pathway.summary

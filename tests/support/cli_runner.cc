@@ -18,7 +18,6 @@
 extern char** environ;
 
 namespace parcours::testing {
-namespace {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -26,8 +25,6 @@ std::string ReadFile(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-}  // namespace
 
 nlohmann::json CliResult::json() const {
   try {

@@ -47,4 +47,7 @@ std::string StoreDigest(const std::string& path);
 // Absolute path of a file in the source tree, e.g. SourcePath("workflows/insertion.yaml").
 std::string SourcePath(const std::string& relative);
 
+// The bytes of the file at `path` ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
+
 }  // namespace parcours::testing

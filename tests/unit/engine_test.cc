@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <initializer_list>
 #include <optional>
 #include <sstream>
@@ -18,28 +17,14 @@
 #include <spdlog/logger.h>
 
 #include "parcours/ids.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
 
-using testing::SourcePath;
+using testing::D;
 using testing::StoreDigest;
-using testing::TempDir;
 using Strings = std::vector<std::string>;
-
-Date D(const char* iso) {
-  auto d = Date::ParseIso(iso);
-  EXPECT_TRUE(d.has_value()) << iso;
-  return d.value_or(Date());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -54,7 +39,7 @@ CaseloadQuery Q(const std::string& programme, const std::string& step, const std
   return q;
 }
 
-std::string InsertionYaml() { return ReadFile(SourcePath("workflows/insertion.yaml")); }
+std::string InsertionYaml() { return testing::ReadSource("workflows/insertion.yaml"); }
 
 // A second, tiny programme.
 constexpr const char* kAtelierYaml = R"(programme: atelier
@@ -88,37 +73,20 @@ transitions:
 
 constexpr const char* kToday = "2026-03-15";
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public testing::EngineTestBase {
  protected:
+  EngineTest() : EngineTestBase(kToday, "engine-test") {}
+
   void SetUp() override {
-    StoreOptions options;
-    options.create = true;
-    auto store = Store::Open(dir_.path(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
+    ASSERT_NO_FATAL_FAILURE(OpenEngine());
     engine_->bus().Subscribe("recorder", [this](const Event& e) { published_.push_back(e); });
-    auto installed = engine_->InstallProgramme(InsertionYaml(), "workflows/insertion.yaml", "installer");
-    ASSERT_TRUE(installed.ok()) << installed.status().ToString();
+    ASSERT_NO_FATAL_FAILURE(InstallFromSource("workflows/insertion.yaml", "workflows/insertion.yaml"));
   }
 
   // Runs every delivery posted so far.
   void Drain() {
     io_.restart();
     io_.poll();
-  }
-
-  Person AddPerson(const std::string& name, const std::string& birth, const std::string& sex = "F",
-                   std::map<std::string, std::string> attrs = {}) {
-    AddPersonRequest req;
-    req.name = name;
-    req.birth = birth;
-    req.sex = sex;
-    req.attrs = std::move(attrs);
-    req.actor = "counsellor";
-    auto p = engine_->AddPerson(req);
-    EXPECT_TRUE(p.ok()) << name << ": " << p.status().ToString();
-    return p.ok() ? *p : Person{};
   }
 
   Result<CommandResult> TryEnroll(const std::string& person, const std::string& date = "",
@@ -242,12 +210,6 @@ class EngineTest : public ::testing::Test {
     EXPECT_EQ(published_.size(), published) << "a refused command published an event";
   }
 
-  TempDir dir_;
-  FixedDateClock clock_{D(kToday)};
-  boost::asio::io_context io_;
-  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("engine-test");
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
   std::vector<Event> published_;
 };
 

@@ -1,37 +1,18 @@
 // The engine checks the text of every request itself (a server calls it
 // without the CLI's checks): invalid UTF-8, names without a letter, invisible
 // and look-alike characters, oversized text. Refusals write nothing.
-#include <fstream>
-#include <iterator>
-#include <memory>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
-#include <spdlog/logger.h>
 
-#include "parcours/engine.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
 
-using testing::SourcePath;
-using testing::TempDir;
-
-class InputValidationTest : public ::testing::Test {
+class InputValidationTest : public testing::EngineTestBase {
  protected:
-  void SetUp() override {
-    StoreOptions options;
-    options.create = true;
-    auto store = Store::Open(dir_.path(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
-    std::ifstream in(SourcePath("workflows/insertion.yaml"), std::ios::binary);
-    const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ASSERT_TRUE(engine_->InstallProgramme(yaml, "insertion.yaml", "installer").ok());
-  }
+  InputValidationTest() : EngineTestBase("2026-11-21", "input-test") {}
 
   static AddPersonRequest PersonNamed(const std::string& name, const std::string& birth = "1980-05-06") {
     AddPersonRequest req;
@@ -63,13 +44,6 @@ class InputValidationTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->state.id : "";
   }
-
-  TempDir dir_;
-  FixedDateClock clock_{*Date::ParseIso("2026-11-21")};
-  boost::asio::io_context io_;
-  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("input-test");
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(InputValidationTest, InvalidUtf8InARequestIsAUsageErrorNotAnException) {

@@ -8,12 +8,10 @@
 
 #include "parcours/engine.h"
 #include "parcours/plugins.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
-
-using testing::TempDir;
 
 const char* kWorkflow = R"(programme: reading
 label: Reading
@@ -38,15 +36,14 @@ transitions:
       - plugin: reads_pathway.raw
 )";
 
-class PluginReadPathwayTest : public ::testing::Test {
+class PluginReadPathwayTest : public testing::EngineTestBase {
  protected:
+  PluginReadPathwayTest() : EngineTestBase("2026-11-21", "read-pathway-test") {}
+
   void SetUp() override {
     ASSERT_TRUE(plugins_.LoadFile(std::string(PARCOURS_FIXTURE_DIR) + "/fixture_reads_pathway.so").ok());
-    auto store = Store::Open(dir_.path() + "/store", StoreOptions{true, false, nullptr});
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_, &plugins_);
-    ASSERT_TRUE(engine_->InstallProgramme(kWorkflow, "reading.yaml", "admin").ok());
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(&plugins_, "store"));
+    ASSERT_NO_FATAL_FAILURE(Install(kWorkflow, "reading.yaml", "admin"));
     AddPersonRequest person;
     person.name = "Awa Diallo";
     person.birth = "1991-04-02";
@@ -73,13 +70,7 @@ class PluginReadPathwayTest : public ::testing::Test {
     return r;
   }
 
-  TempDir dir_;
-  FixedDateClock clock_{*Date::ParseIso("2026-11-21")};
-  boost::asio::io_context io_;
-  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("read-pathway-test");
   PluginRegistry plugins_{clock_, log_};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
   std::string pathway_;
 };
 

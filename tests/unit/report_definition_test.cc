@@ -3,7 +3,6 @@
 // a small population of the `insertion` programme whose every figure is known.
 #include "parcours/report.h"
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -16,28 +15,14 @@
 #include "parcours/engine.h"
 #include "report/builtin.h"
 #include "report/evaluator.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
 
-using testing::SourcePath;
+using testing::D;
 using testing::StoreDigest;
-using testing::TempDir;
 using Strings = std::vector<std::string>;
-
-Date D(const char* iso) {
-  auto d = Date::ParseIso(iso);
-  EXPECT_TRUE(d.has_value()) << iso;
-  return d.value_or(Date());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 Strings SplitLines(const std::string& text) {
   Strings lines;
@@ -345,63 +330,9 @@ std::map<std::string, int64_t> Reasons(std::map<std::string, int64_t> nonzero) {
 
 using Numbers = std::map<std::string, std::optional<int64_t>>;
 
-class ReportDefinitionTest : public ::testing::Test {
+class ReportDefinitionTest : public testing::PopulationTestBase {
  protected:
-  void SetUp() override {
-    StoreOptions options;
-    options.create = true;
-    auto store = Store::Open(dir_.path(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, std::make_shared<spdlog::logger>("report-def-test"));
-    auto installed = engine_->InstallProgramme(ReadFile(SourcePath("workflows/insertion.yaml")),
-                                               "insertion.yaml", "installer");
-    ASSERT_TRUE(installed.ok()) << installed.status().ToString();
-  }
-
-  std::string NewPerson(const std::string& name, const std::string& birth, const std::string& sex,
-                        std::map<std::string, std::string> attrs = {}) {
-    AddPersonRequest req;
-    req.name = name;
-    req.birth = birth;
-    req.sex = sex;
-    req.attrs = std::move(attrs);
-    req.actor = "counsellor";
-    auto p = engine_->AddPerson(req);
-    EXPECT_TRUE(p.ok()) << name << ": " << p.status().ToString();
-    return p.ok() ? p->id : std::string();
-  }
-
-  std::string Enroll(const std::string& person, const std::string& date, const std::string& prescriber = "ccas") {
-    EnrollRequest req;
-    req.person = person;
-    req.programme = "insertion";
-    req.date = date;
-    req.fields = {{"prescriber", prescriber}};
-    req.actor = "counsellor";
-    auto r = engine_->Enroll(req);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->state.id : std::string();
-  }
-
-  void Advance(const std::string& pw, const std::string& transition, const std::string& date,
-               RawFields fields = {}) {
-    auto r = engine_->Advance(AdvanceRequest{pw, transition, date, std::move(fields), "counsellor"});
-    EXPECT_TRUE(r.ok()) << transition << " " << date << ": " << r.status().ToString();
-  }
-
-  void Record(const std::string& pw, const std::string& milestone, const std::string& date, RawFields fields) {
-    auto r = engine_->Record(RecordRequest{pw, milestone, date, std::move(fields), "counsellor"});
-    EXPECT_TRUE(r.ok()) << milestone << " " << date << ": " << r.status().ToString();
-  }
-
-  // Voids the pathway's latest event (each call follows the event it cancels).
-  void Void(const std::string& pw) {
-    auto view = engine_->GetPathway(pw);
-    ASSERT_TRUE(view.ok()) << view.status().ToString();
-    auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor", view->state.last_seq});
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-  }
+  ReportDefinitionTest() : PopulationTestBase("2026-06-30", "report-def-test") {}
 
   // The period is March 2026; the previous one is February 2026 (a whole
   // month: the month before). Comments say what each pathway contributes.
@@ -473,11 +404,6 @@ class ReportDefinitionTest : public ::testing::Test {
     return r.ok() ? *r : ReportResult{};
   }
 
-  TempDir dir_;
-  FixedDateClock clock_{D("2026-06-30")};
-  boost::asio::io_context io_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(ReportDefinitionTest, TotalsOfEveryIndicatorKind) {

@@ -3,7 +3,6 @@
 #include "parcours/report.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -14,29 +13,15 @@
 #include <spdlog/logger.h>
 
 #include "parcours/engine.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
 
-using testing::SourcePath;
+using testing::D;
 using testing::StoreDigest;
-using testing::TempDir;
 using Strings = std::vector<std::string>;
 using Counts = std::map<std::string, int64_t>;
-
-Date D(const char* iso) {
-  auto d = Date::ParseIso(iso);
-  EXPECT_TRUE(d.has_value()) << iso;
-  return d.value_or(Date());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const Strings kReasons = {"employment", "training", "dropout", "moved", "refused", "other"};
 const Strings kPrescribers = {"france_travail", "mission_locale", "ccas", "rsa_referent",
@@ -56,64 +41,9 @@ Counts Reasons(Counts nonzero) {
   return all;
 }
 
-class ReportTest : public ::testing::Test {
+class ReportTest : public testing::PopulationTestBase {
  protected:
-  void SetUp() override {
-    StoreOptions options;
-    options.create = true;
-    auto store = Store::Open(dir_.path(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, std::make_shared<spdlog::logger>("report-test"));
-    auto installed = engine_->InstallProgramme(ReadFile(SourcePath("workflows/insertion.yaml")),
-                                               "insertion.yaml", "installer");
-    ASSERT_TRUE(installed.ok()) << installed.status().ToString();
-  }
-
-  std::string NewPerson(const std::string& name, const std::string& birth, const std::string& sex) {
-    AddPersonRequest req;
-    req.name = name;
-    req.birth = birth;
-    req.sex = sex;
-    req.actor = "counsellor";
-    auto p = engine_->AddPerson(req);
-    EXPECT_TRUE(p.ok()) << name << ": " << p.status().ToString();
-    return p.ok() ? p->id : std::string();
-  }
-
-  std::string Enroll(const std::string& person, const std::string& date, const std::string& prescriber) {
-    EnrollRequest req;
-    req.person = person;
-    req.programme = "insertion";
-    req.date = date;
-    req.fields = {{"prescriber", prescriber}};
-    req.actor = "counsellor";
-    auto r = engine_->Enroll(req);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->state.id : std::string();
-  }
-
-  void Advance(const std::string& pw, const std::string& transition, const std::string& date,
-               RawFields fields = {}) {
-    AdvanceRequest req{pw, transition, date, std::move(fields), "counsellor"};
-    auto r = engine_->Advance(req);
-    EXPECT_TRUE(r.ok()) << transition << " " << date << ": " << r.status().ToString();
-  }
-
-  void Record(const std::string& pw, const std::string& milestone, const std::string& date,
-              RawFields fields = {}) {
-    RecordRequest req{pw, milestone, date, std::move(fields), "counsellor"};
-    auto r = engine_->Record(req);
-    EXPECT_TRUE(r.ok()) << milestone << " " << date << ": " << r.status().ToString();
-  }
-
-  // Voids the pathway's latest event (each call follows the event it cancels).
-  void Void(const std::string& pw) {
-    auto view = engine_->GetPathway(pw);
-    ASSERT_TRUE(view.ok()) << view.status().ToString();
-    auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor", view->state.last_seq});
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-  }
+  ReportTest() : PopulationTestBase("2026-12-31", "report-test") {}
 
   Result<OutcomesReport> Outcomes(const std::string& from, const std::string& to,
                                   const std::string& programme = "insertion") {
@@ -227,11 +157,6 @@ class ReportTest : public ::testing::Test {
     Advance(leon_, "exit", "2026-01-10", {{"reason", "moved"}});
   }
 
-  TempDir dir_;
-  FixedDateClock clock_{D("2026-12-31")};
-  boost::asio::io_context io_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
   std::string alice_, bruno_, chloe_, didier_, eden_, fanny_, gaston_, helene_, jules_, karima_, leon_;
 };
 

@@ -9,13 +9,12 @@
 #include "parcours/engine.h"
 #include "parcours/plugins.h"
 #include "parcours/workflow_loader.h"
-#include "support/cli_runner.h"
+#include "support/engine_fixture.h"
 
 namespace parcours {
 namespace {
 
 using testing::StoreDigest;
-using testing::TempDir;
 
 std::string Fixture(const std::string& name) {
   return std::string(PARCOURS_FIXTURE_DIR) + "/fixture_" + name + ".so";
@@ -75,17 +74,15 @@ transitions:
       - plugin: throwing_guard.explodes
 )";
 
-class RulesTest : public ::testing::Test {
+class RulesTest : public testing::EngineTestBase {
  protected:
+  RulesTest() : EngineTestBase("2026-11-21", "test") {}
+
   void SetUp() override {
     ASSERT_TRUE(plugins_.LoadFile(Fixture("good")).ok());
     ASSERT_TRUE(plugins_.LoadFile(Fixture("throwing_guard")).ok());
-    auto store = Store::Open(dir_.path() + "/store", StoreOptions{true, false, nullptr});
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
-    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_, &plugins_);
-    auto installed = engine_->InstallProgramme(kRulesWorkflow, "rules.yaml", "admin");
-    ASSERT_TRUE(installed.ok()) << installed.status().ToString();
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(&plugins_, "store"));
+    ASSERT_NO_FATAL_FAILURE(Install(kRulesWorkflow, "rules.yaml", "admin"));
   }
 
   std::string AddPerson(const std::string& name, const std::string& birth) {
@@ -116,13 +113,7 @@ class RulesTest : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
-  FixedDateClock clock_{*Date::ParseIso("2026-11-21")};
-  boost::asio::io_context io_;
-  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("test");
   PluginRegistry plugins_{clock_, log_};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(RulesTest, PluginGuardRefusesEnrolmentAndNothingIsWritten) {
