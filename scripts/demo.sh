@@ -50,6 +50,6 @@ run --actor lea.moreau assign "$w3" karim.petit
 run --actor karim.petit advance "$w3" exit --date 2026-11-02 --field reason=moved
 
 run history "$w2"
-run caseload
+run --actor lea.moreau caseload
 run report outcomes --programme insertion --from 2026-09-01 --to 2026-11-30
 echo; echo "demo: store left in $store"
