@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ bool IsCleanText(std::string_view text);
 // True when `text` is valid UTF-8 (no overlong forms, surrogates or bytes
 // beyond U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+
+// Offset of the first byte that breaks UTF-8 (as IsValidUtf8 judges), or
+// nullopt when `text` is valid.
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text);
 
 // Number of characters (code points) of valid UTF-8 text.
 std::size_t CountChars(std::string_view text);

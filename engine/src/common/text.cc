@@ -141,11 +141,13 @@ bool IsCleanText(std::string_view text) {
   return true;
 }
 
-bool IsValidUtf8(std::string_view text) {
+bool IsValidUtf8(std::string_view text) { return !FirstInvalidUtf8(text); }
+
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    if (utf8::Decode(text, i) < 0) return false;
+    if (utf8::Decode(text, i) < 0) return i;
   }
-  return true;
+  return std::nullopt;
 }
 
 std::size_t CountChars(std::string_view text) {

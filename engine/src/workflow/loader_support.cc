@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "common/utf8.h"
 #include "parcours/text.h"
 
 namespace parcours::loader {
@@ -13,15 +12,6 @@ bool IsValidId(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
-}
-
-// Offset of the first byte that breaks UTF-8 (truncated or invalid sequence,
-// overlong form, surrogate, beyond U+10FFFF), or nullopt when `text` is valid.
-std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    if (utf8::Decode(text, i) < 0) return i;
-  }
-  return std::nullopt;
 }
 
 bool HasControlCharacter(std::string_view text) {

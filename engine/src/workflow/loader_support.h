@@ -54,9 +54,6 @@ inline constexpr const char* kIdRule =
 
 bool IsValidId(std::string_view id);
 
-// Offset of the first byte that breaks UTF-8, or nullopt when `text` is valid.
-std::optional<std::size_t> FirstInvalidUtf8(std::string_view text);
-
 bool HasControlCharacter(std::string_view text);
 
 
@@ -265,6 +262,11 @@ class ValueReader {
 // The fields of one list; `owner` names it: "enrolment", `transition "place"`...
 std::vector<FieldSpec> ReadFieldList(LoadContext& context, const YAML::Node& list,
                                      const std::string& owner);
+
+// The guards, derive and notify of an enrolment, transition or milestone
+// (`item`, named `where` in messages) whose fields are `fields`.
+ActionRules ReadActionRules(LoadContext& context, const YAML::Node& item, const std::string& where,
+                            const std::vector<FieldSpec>& fields);
 
 // Initial and final steps, reachability, dead ends. `steps_node` gives a line
 // to problems about the list as a whole. With `unknown_step_named` (a from or
