@@ -29,6 +29,13 @@ constexpr int kMaxIdAttempts = 64;
 // A user's text in a message: quoted, escaped and cut when long (EchoText).
 inline std::string Quoted(std::string_view s) { return EchoText(s); }
 
+// The actor of a request comes from the caller unchecked: it is refused when it
+// cannot be stored and read back (invalid UTF-8, control characters).
+inline Status CheckActor(std::string_view actor) {
+  if (IsCleanText(actor)) return Status::Ok();
+  return CleanText(actor, "actor", kMaxNameChars).status();
+}
+
 inline std::string JoinWords(const std::vector<std::string>& words, std::string_view sep = ", ") {
   std::string out;
   for (const auto& w : words) {
@@ -195,8 +202,7 @@ struct Engine::Impl {
                 const std::vector<std::string>& day_removed = {},
                 const std::vector<std::string>& notify = {},
                 const std::vector<std::pair<std::string, std::string>>& day_restored = {}) {
-    // The actor comes from the caller unchecked: never store what cannot be read back.
-    if (!IsCleanText(event.actor)) return CleanText(event.actor, "actor", kMaxNameChars).status();
+    PARCOURS_RETURN_IF_ERROR(CheckActor(event.actor));
     WriteBatch batch;
     batch.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
     batch.Put(Domain::kPathways, after.id, after.ToJson().dump());

@@ -179,7 +179,7 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
 
   PARCOURS_ASSIGN_OR_RETURN(p.id, impl_->UnusedId(kPersonPrefix, Domain::kPersons));
   p.created = clock_.now_timestamp();
-  if (!IsCleanText(req.actor)) return CleanText(req.actor, "actor", kMaxNameChars).status();
+  PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
 
   WriteBatch batch;
@@ -200,7 +200,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   if (!req.name && !req.birth && !req.sex && req.attrs.empty()) {
     return Status::Refused("nothing to change", options);
   }
-  if (!IsCleanText(req.actor)) return CleanText(req.actor, "actor", kMaxNameChars).status();
+  PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   std::optional<std::string> name;
   if (req.name) {
     PARCOURS_ASSIGN_OR_RETURN(name, CleanName(*req.name));
