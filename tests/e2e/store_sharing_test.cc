@@ -83,6 +83,18 @@ class SharedStoreTest : public ::testing::Test {
     return r;
   }
 
+  // workflows/insertion.yaml copied where every user may read it: the source
+  // tree may sit in a directory other users cannot enter (a private clone).
+  std::string ReadableWorkflow() const {
+    const std::string copy = dir_ / "insertion.yaml";
+    std::error_code ec;
+    std::filesystem::copy_file(SourcePath("workflows/insertion.yaml"), copy,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(::chmod(copy.c_str(), 0644), 0);
+    return copy;
+  }
+
   std::string JsonString(const CliResult& r, const std::string& key) const {
     const Json j = Json::parse(r.out, nullptr, /*allow_exceptions=*/false);
     return j.is_object() ? j.value(key, "") : "";
@@ -102,7 +114,7 @@ TEST_F(SharedStoreTest, TwoUsersOfOneGroupShareAStore) {
   ASSERT_EQ(::chmod(store_.c_str(), 02770), 0);
 
   MustRunAs(a, 002, {"init"});
-  MustRunAs(a, 002, {"programme", "install", SourcePath("workflows/insertion.yaml")});
+  MustRunAs(a, 002, {"programme", "install", ReadableWorkflow()});
   const std::string person =
       JsonString(MustRunAs(a, 002, {"--json", "person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02",
                                     "--sex", "F"}),
@@ -140,7 +152,7 @@ TEST_F(SharedStoreTest, StoreThisUserMayNotWriteSaysPermissionAndNamesTheFile) {
   const std::string before = StoreDigest(store_);
   for (const Args& args : std::vector<Args>{
            {"person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"},
-           {"programme", "install", SourcePath("workflows/insertion.yaml")}}) {
+           {"programme", "install", ReadableWorkflow()}}) {
     const CliResult r = RunAs(other, 022, args);
     EXPECT_EQ(r.exit_code, 5) << Describe(args, r);
     EXPECT_TRUE(Contains(r.err, "permission denied")) << Describe(args, r);
