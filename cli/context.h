@@ -87,5 +87,9 @@ void SetShowCommands(CLI::App& app, Context& ctx);
 void SetCaseloadCommand(CLI::App& app, Context& ctx);
 void SetReportCommand(CLI::App& app, Context& ctx);
 void SetPluginsCommand(CLI::App& app, Context& ctx);
+void SetServeCommand(CLI::App& app, Context& ctx);
+void SetUserCommand(CLI::App& app, Context& ctx);
+void SetNoteCommand(CLI::App& app, Context& ctx);
+void SetDueCommand(CLI::App& app, Context& ctx);
 
 }  // namespace parcours::cli

@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
   cli::SetCaseloadCommand(app, ctx);
   cli::SetReportCommand(app, ctx);
   cli::SetPluginsCommand(app, ctx);
+  cli::SetServeCommand(app, ctx);
+  cli::SetUserCommand(app, ctx);
+  cli::SetNoteCommand(app, ctx);
+  cli::SetDueCommand(app, ctx);
 
   // Arguments are echoed in messages and JSON: refuse what cannot be, up front.
   if (Status bad = cli::CheckArguments(app, argc, argv); !bad.ok()) {

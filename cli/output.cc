@@ -43,6 +43,7 @@ int ExitCode(const Status& status) {
     case Status::Code::kRefused: return 3;
     case Status::Code::kNotFound: return 4;
     case Status::Code::kUnavailable: return 5;
+    case Status::Code::kDenied: return 6;
     case Status::Code::kCorruption:
     case Status::Code::kInternal: return 1;
   }

@@ -61,6 +61,9 @@ struct AddPersonRequest {
   std::map<std::string, std::string> attrs;  // see KnownPersonAttributes()
   bool allow_duplicate = false;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 // An attribute's value from a date on (`from` absent: since registration).
@@ -107,6 +110,9 @@ struct EditPersonRequest {
   std::optional<std::string> date;            // when the attributes change; absent: today
   bool allow_duplicate = false;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 // ---- pathway commands ---------------------------------------------------------
@@ -120,6 +126,9 @@ struct EnrollRequest {
   std::string referent;  // empty: the actor
   RawFields fields;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 struct AdvanceRequest {
@@ -128,6 +137,9 @@ struct AdvanceRequest {
   std::optional<std::string> date;  // as EnrollRequest::date
   RawFields fields;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 struct RecordRequest {
@@ -136,6 +148,9 @@ struct RecordRequest {
   std::optional<std::string> date;  // as EnrollRequest::date
   RawFields fields;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 struct VoidRequest {
@@ -145,12 +160,28 @@ struct VoidRequest {
   // The event to void (its seq): the latest pathway event in effect, or the
   // log's last event when it is a void. 0 (not given) is refused.
   uint32_t seq = 0;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
 };
 
 struct AssignRequest {
   std::string pathway;
   std::string referent;
   std::string actor;
+  // Idempotency key (empty: none): the same id again returns the first
+  // result and writes nothing (remembered at least kRequestIdDays days).
+  std::string request_id;
+};
+
+// A dated note in a pathway's history: shown by `history`, never counted in
+// reports. Identifying data, like a person's name.
+struct NoteRequest {
+  std::string pathway;
+  std::string text;
+  std::optional<std::string> date;  // as EnrollRequest::date
+  std::string actor;
+  std::string request_id;  // as AdvanceRequest::request_id
 };
 
 // What a committed command produced, and what can be done next.
@@ -160,6 +191,61 @@ struct CommandResult {
   std::shared_ptr<const Workflow> workflow;
   std::vector<std::string> next_transitions;
   std::vector<std::string> next_milestones;
+};
+
+// How long request ids are remembered, at least.
+inline constexpr int kRequestIdDays = 7;
+
+// ---- users, roles and tokens ------------------------------------------------------
+
+enum class Role { kCounsellor, kProgrammeAdmin, kFunder, kAuditor };
+// "counsellor", "programme_admin", "funder", "auditor".
+const char* RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view text);
+
+struct User {
+  std::string name;
+  Role role = Role::kCounsellor;
+  std::string created;     // timestamp
+  std::string created_by;
+  std::string revoked;     // timestamp; empty while the user is active
+  std::string revoked_by;
+};
+
+struct AddUserRequest {
+  std::string name;
+  std::string role;  // a RoleName
+  std::string actor;
+  std::string request_id;
+};
+
+// A new user and their token, which is shown this once: only its hash is kept.
+struct AddedUser {
+  User user;
+  std::string token;
+};
+
+// May `user` run the Service command `command` ("advance", "user.add"...)?
+// Denied naming the role and what it may do (docs/security.md "Roles").
+Status Authorize(const User& user, std::string_view command);
+
+// ---- deadlines ------------------------------------------------------------------
+
+struct DueQuery {
+  std::optional<std::string> before;  // YYYY-MM-DD, inclusive; absent: every open deadline
+  std::string programme;              // empty: every programme
+  std::string referent;               // empty: the actor's pathways (everyone's when `all` or no actor)
+  std::string actor;
+  bool all = false;
+};
+
+struct DueEntry {
+  PathwayState state;
+  std::string person_name;  // empty if erased
+  std::string deadline;     // the workflow's deadline id, e.g. "positioning"
+  std::string label;        // its label, e.g. "Positioning within 30 days of referral"
+  Date due;
+  int days_left = 0;        // negative: overdue by that many days
 };
 
 // ---- reads ------------------------------------------------------------------
@@ -252,6 +338,23 @@ class Engine {
   Result<CommandResult> Record(const RecordRequest& request);
   Result<CommandResult> Void(const VoidRequest& request);
   Result<CommandResult> Assign(const AssignRequest& request);
+  Result<CommandResult> Note(const NoteRequest& request);
+
+  // Users (docs/security.md). AddUser refuses a name in use, revoked or not.
+  Result<AddedUser> AddUser(const AddUserRequest& request);
+  Result<std::vector<User>> ListUsers() const;
+  Result<User> RevokeUser(const std::string& name, const std::string& actor);
+  // The active user holding `token`; Denied otherwise (never says which part
+  // was wrong).
+  Result<User> Authenticate(const std::string& token) const;
+  // True once any user exists: referents must then be known users.
+  Result<bool> HasUsers() const;
+
+  // Deadlines (docs/workflow-format.md "Deadlines"): open ones, soonest first.
+  Result<std::vector<DueEntry>> Due(const DueQuery& query) const;
+  // Records one deadline_missed event on each pathway whose deadline passed
+  // before today and is still open; returns how many were recorded.
+  Result<int> ProcessDeadlines();
 
   // Reads.
   Result<PathwayView> GetPathway(const std::string& id) const;

@@ -23,6 +23,7 @@ class [[nodiscard]] Status {
     kUnavailable,  // the store cannot be used: missing, locked, unreadable (exit 5)
     kCorruption,   // stored data does not decode; never expected (exit 1)
     kInternal,     // a bug or an environment failure (exit 1)
+    kDenied,       // the caller is not known, or its role may not do this (exit 6)
   };
 
   Status() = default;
@@ -40,6 +41,9 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string msg, std::string allowed = {}) {
     return {Code::kUnavailable, std::move(msg), std::move(allowed)};
   }
+  static Status Denied(std::string msg, std::string allowed = {}) {
+    return {Code::kDenied, std::move(msg), std::move(allowed)};
+  }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg), {}}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg), {}}; }
 
@@ -48,6 +52,7 @@ class [[nodiscard]] Status {
   bool IsRefused() const { return code_ == Code::kRefused; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsDenied() const { return code_ == Code::kDenied; }
 
   Code code() const { return code_; }
   // What was wrong, as one sentence for a person.

@@ -82,7 +82,23 @@ struct WriteOptions {
   bool sync = true;
 };
 
-class Store {
+// Reading the store: its latest state (Store) or one point in time (a
+// snapshot from Store::Snapshot()).
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+  // The value at key, nullopt when absent.
+  virtual Result<std::optional<std::string>> Get(Domain domain, std::string_view key) const = 0;
+  // Calls visit(key, value) for every key starting with `prefix`, in key
+  // order, until visit returns false.
+  using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
+  virtual Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const = 0;
+  // Same over keys in [begin, end).
+  virtual Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
+                           const Visitor& visit) const = 0;
+};
+
+class Store : public StoreReader {
  public:
   // Opens (or with options.create, creates) the store in directory `path`,
   // holding its lock (shared for a reader, exclusive for a writer) until the
@@ -107,24 +123,25 @@ class Store {
   const std::string& path() const;
   bool read_only() const;
 
-  // The value at key, nullopt when absent.
-  Result<std::optional<std::string>> Get(Domain domain, std::string_view key) const;
+  Result<std::optional<std::string>> Get(Domain domain, std::string_view key) const override;
+  Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const override;
+  Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
+                   const Visitor& visit) const override;
+
+  // The store as it is now, frozen: reads through it never see a later
+  // write. Lives at most as long as the Store.
+  std::unique_ptr<StoreReader> Snapshot() const;
 
   // Applies `batch` atomically; with options.sync (the default), durably:
   // on disk before returning, and recorded as acknowledged so that a later
   // Open() refuses a store that lost it. Writes are serialised.
   Status Write(WriteBatch& batch, const WriteOptions& options = WriteOptions());
 
-  // Calls visit(key, value) for every key starting with `prefix`, in key
-  // order, until visit returns false.
-  using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
-  Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const;
-  // Same over keys in [begin, end).
-  Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
-                   const Visitor& visit) const;
 
  private:
   struct Rep;
+  struct Reads;
+  class SnapshotReader;
   explicit Store(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };

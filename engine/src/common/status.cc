@@ -11,6 +11,7 @@ const char* Status::code_name() const {
     case Code::kUnavailable: return "store unavailable";
     case Code::kCorruption: return "corruption";
     case Code::kInternal: return "internal error";
+    case Code::kDenied: return "denied";
   }
   return "unknown";
 }

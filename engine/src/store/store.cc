@@ -224,15 +224,75 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   return store;
 }
 
-Result<std::optional<std::string>> Store::Get(Domain domain, std::string_view key) const {
-  std::string value;
-  rocksdb::Status s =
-      rep_->rocks().Get(rocksdb::ReadOptions(), rep_->cf(domain), rocksdb::Slice(key.data(), key.size()),
-                        &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return rep_->db().Translate(s, "read");
-  return std::optional<std::string>(std::move(value));
+namespace {
+
+// The key just after every key starting with `prefix`: drop trailing 0xff
+// bytes, then increment the last one. Empty means "no upper bound".
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
 }
+
+}  // namespace
+
+// Reads at one point in time (`snapshot`), or at the latest state (null).
+struct Store::Reads {
+  static Result<std::optional<std::string>> Get(const Rep& rep, const rocksdb::Snapshot* snapshot, Domain domain,
+                                                std::string_view key) {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot;
+    std::string value;
+    rocksdb::Status s = rep.rocks().Get(options, rep.cf(domain), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return rep.db().Translate(s, "read");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  static Status Scan(const Rep& rep, const rocksdb::Snapshot* snapshot, Domain domain, std::string_view begin,
+                     std::string_view end, const Visitor& visit) {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot;
+    const rocksdb::Slice upper(end.data(), end.size());
+    if (!end.empty()) options.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(rep.rocks().NewIterator(options, rep.cf(domain)));
+    for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
+      if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return rep.db().Translate(it->status(), "read");
+  }
+};
+
+// A RocksDB snapshot, released with the reader.
+class Store::SnapshotReader final : public StoreReader {
+ public:
+  explicit SnapshotReader(const Rep& rep) : rep_(rep), snapshot_(rep.rocks().GetSnapshot()) {}
+  ~SnapshotReader() override { rep_.rocks().ReleaseSnapshot(snapshot_); }
+  SnapshotReader(const SnapshotReader&) = delete;
+  SnapshotReader& operator=(const SnapshotReader&) = delete;
+
+  Result<std::optional<std::string>> Get(Domain domain, std::string_view key) const override {
+    return Reads::Get(rep_, snapshot_, domain, key);
+  }
+  Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const override {
+    return Reads::Scan(rep_, snapshot_, domain, prefix, PrefixEnd(prefix), visit);
+  }
+  Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
+                   const Visitor& visit) const override {
+    return Reads::Scan(rep_, snapshot_, domain, begin, end, visit);
+  }
+
+ private:
+  const Rep& rep_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+Result<std::optional<std::string>> Store::Get(Domain domain, std::string_view key) const {
+  return Reads::Get(*rep_, nullptr, domain, key);
+}
+
+std::unique_ptr<StoreReader> Store::Snapshot() const { return std::make_unique<SnapshotReader>(*rep_); }
 
 Status Store::Write(WriteBatch& batch, const WriteOptions& options) {
   if (rep_->read_only) return Status::Internal("write on a store opened read-only");
@@ -253,23 +313,11 @@ Status Store::Write(WriteBatch& batch, const WriteOptions& options) {
 
 Status Store::ScanRange(Domain domain, std::string_view begin, std::string_view end,
                         const Visitor& visit) const {
-  rocksdb::ReadOptions read_options;
-  const rocksdb::Slice upper(end.data(), end.size());
-  if (!end.empty()) read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(rep_->rocks().NewIterator(read_options, rep_->cf(domain)));
-  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
-    if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
-  }
-  return rep_->db().Translate(it->status(), "read");
+  return Reads::Scan(*rep_, nullptr, domain, begin, end, visit);
 }
 
 Status Store::ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const {
-  // The smallest key greater than every key with `prefix`: drop trailing 0xff
-  // bytes, then increment the last one. Empty means "no upper bound".
-  std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
-  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-  return ScanRange(domain, prefix, end, visit);
+  return ScanRange(domain, prefix, PrefixEnd(prefix), visit);
 }
 
 }  // namespace parcours
