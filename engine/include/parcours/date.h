@@ -30,6 +30,10 @@ class Date {
   std::string iso() const;
 
   Date plus_days(int32_t n) const { return Date(days_ + n); }
+  // The same day of the month `n` months later (n >= 0). When that month is
+  // too short, the first day of the month after it: the first day on which
+  // months_between(this, day) >= n (2026-08-31 + 6 months = 2027-03-01).
+  Date plus_months(int n) const;
   // Signed number of days from this date to `later`.
   int32_t days_until(Date later) const { return later.days_ - days_; }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ enum class EventKind {
   kAssign,      // the pathway is handed to another referent
   kVoid,        // cancels an earlier event (data.voids); the state returns to before it.
                 // A void can itself be voided: its target comes back into effect.
+  kDeadlineMissed,  // a deadline passed while open (data {deadline, due}): marks it missed
+  kNote,        // a dated note (data {text}): changes nothing in the state but last_seq
 };
 const char* EventKindName(EventKind kind);
 
@@ -43,7 +46,8 @@ struct Event {
   std::string actor;     // who recorded it
   Json fields = Json::object();  // workflow fields, validated
   // Engine data, by kind: enroll {person, programme, version, referent};
-  // assign {referent, previous}; void {voids: seq, voided_action, reason}.
+  // assign {referent, previous}; void {voids: seq, voided_action, reason};
+  // deadline_missed {deadline, due}; note {text} (identifying data).
   Json data = Json::object();
 
   Json ToJson() const;
@@ -55,6 +59,15 @@ inline bool IsDatedPathwayEvent(EventKind kind) {
   return kind == EventKind::kEnroll || kind == EventKind::kTransition ||
          kind == EventKind::kMilestone;
 }
+
+// A deadline of the workflow that is open on a pathway (docs/workflow-format.md,
+// "Deadlines").
+struct OpenDeadline {
+  Date due;             // the last day on which it is met
+  bool missed = false;  // a deadline_missed event was recorded for it
+
+  friend bool operator==(const OpenDeadline&, const OpenDeadline&) = default;
+};
 
 struct PathwayState {
   std::string id;
@@ -76,6 +89,9 @@ struct PathwayState {
   // in the event log, so that erasing a person can rewrite it. Replay does not
   // produce it: callers carry it over from the previous state.
   Json entry = Json::object();
+  // Open deadlines by the workflow's deadline id: computed by ApplyEvent, so
+  // replay after a void recomputes them. Absent from the stored JSON when none.
+  std::map<std::string, OpenDeadline> deadlines;
 
   const char* status() const { return exited ? "exited" : "active"; }
   Json ToJson() const;
@@ -83,7 +99,8 @@ struct PathwayState {
 };
 
 // Applies one effective (not voided, not void) event to `state`. `workflow`
-// says which steps are final.
+// says which steps are final and which deadlines the event clears or opens
+// (cleared first, then opened: an event that does both renews a deadline).
 Status ApplyEvent(PathwayState& state, const Event& event, const Workflow& workflow);
 
 // The state after `events` (all of a pathway's events, in order), honouring

@@ -130,6 +130,29 @@ struct Milestone {
   int line = 0;
 };
 
+// How long after the event that opens it a deadline falls due.
+enum class DurationUnit { kDays, kWeeks, kMonths };
+
+// A date a pathway must meet (docs/workflow-format.md, "Deadlines"): opened by
+// some events, due a fixed time after the opening event's date, cleared by
+// other events or by entering some steps. An event that both clears and opens
+// a deadline renews it (cleared first, then opened again from its date).
+struct Deadline {
+  std::string id;
+  std::string label;                     // defaults to id
+  std::vector<std::string> opened_by;    // "enroll" (the enrolment), transition or milestone ids
+  int amount = 0;                        // due `amount` `unit`s after the opening event's date
+  DurationUnit unit = DurationUnit::kDays;
+  std::vector<std::string> cleared_by;   // transition or milestone ids
+  std::vector<std::string> cleared_in;   // step ids: entering one clears it
+  int line = 0;
+
+  // When it falls due if opened by an event dated `opened`.
+  Date DueAfter(Date opened) const;
+  // "30 days", "6 months", "1 week".
+  std::string describe_delay() const;
+};
+
 class Workflow {
  public:
   std::string id;     // programme id, e.g. "insertion"
@@ -139,11 +162,13 @@ class Workflow {
   std::vector<Milestone> milestones;
   std::vector<FieldSpec> enrolment_fields;
   ActionRules enrolment_rules;
+  std::vector<Deadline> deadlines;
 
   const Step* find_step(std::string_view step_id) const;
   const Step* initial_step() const;
   const Transition* find_transition(std::string_view transition_id) const;
   const Milestone* find_milestone(std::string_view milestone_id) const;
+  const Deadline* find_deadline(std::string_view deadline_id) const;
   // Transitions / milestones possible from `step_id`, in file order.
   std::vector<const Transition*> transitions_from(std::string_view step_id) const;
   std::vector<const Milestone*> milestones_in(std::string_view step_id) const;

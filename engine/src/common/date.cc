@@ -75,6 +75,14 @@ std::string Date::iso() const {
   return buf;
 }
 
+Date Date::plus_months(int n) const {
+  const Ymd c = CivilFromDays(days_);
+  const int months = c.y * 12 + (c.m - 1) + n;
+  const int y = months / 12, m = months % 12 + 1;
+  if (c.d <= DaysInMonth(y, m)) return Date(DaysFromCivil(y, m, c.d));
+  return Date(DaysFromCivil(y, m, DaysInMonth(y, m))).plus_days(1);
+}
+
 int age_on(Date birth, Date on) {
   const Ymd b = CivilFromDays(birth.days());
   const Ymd o = CivilFromDays(on.days());

@@ -1,14 +1,16 @@
 #include "parcours/event.h"
 
 #include <cstdint>
+#include <iterator>
 
 namespace parcours {
 namespace {
 
-constexpr const char* kKindNames[] = {"enroll", "transition", "milestone", "assign", "void"};
+constexpr const char* kKindNames[] = {"enroll", "transition", "milestone", "assign",
+                                     "void",   "deadline_missed", "note"};
 
 std::optional<EventKind> ParseKind(std::string_view name) {
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < static_cast<int>(std::size(kKindNames)); ++i)
     if (name == kKindNames[i]) return static_cast<EventKind>(i);
   return std::nullopt;
 }
@@ -57,20 +59,26 @@ Result<Event> Event::FromJson(const Json& j) {
 }
 
 Json PathwayState::ToJson() const {
-  return Json{{"id", id},
-              {"person", person},
-              {"programme", programme},
-              {"version", version},
-              {"step", step},
-              {"exited", exited},
-              {"referent", referent},
-              {"enrolled", enrolled.iso()},
-              {"step_since", step_since.iso()},
-              {"last_event", last_event.iso()},
-              {"last_seq", last_seq},
-              {"created", created},
-              {"ordinal", ordinal},
-              {"entry", entry}};
+  Json j{{"id", id},
+         {"person", person},
+         {"programme", programme},
+         {"version", version},
+         {"step", step},
+         {"exited", exited},
+         {"referent", referent},
+         {"enrolled", enrolled.iso()},
+         {"step_since", step_since.iso()},
+         {"last_event", last_event.iso()},
+         {"last_seq", last_seq},
+         {"created", created},
+         {"ordinal", ordinal},
+         {"entry", entry}};
+  if (!deadlines.empty()) {
+    Json open = Json::object();
+    for (const auto& [deadline, d] : deadlines) open[deadline] = {{"due", d.due.iso()}, {"missed", d.missed}};
+    j["deadlines"] = std::move(open);
+  }
+  return j;
 }
 
 Result<PathwayState> PathwayState::FromJson(const Json& j) {
@@ -93,6 +101,14 @@ Result<PathwayState> PathwayState::FromJson(const Json& j) {
     s.created = j.value("created", "");
     s.ordinal = j.value("ordinal", 0u);
     s.entry = j.at("entry");
+    if (j.contains("deadlines")) {
+      for (const auto& [deadline, d] : j.at("deadlines").items()) {
+        OpenDeadline open;
+        PARCOURS_ASSIGN_OR_RETURN(open.due, DateField(d, "due"));
+        open.missed = d.at("missed").get<bool>();
+        s.deadlines.emplace(deadline, open);
+      }
+    }
     return s;
   } catch (const Json::exception& ex) {
     return Status::Corruption(std::string("pathway state does not decode: ") + ex.what());

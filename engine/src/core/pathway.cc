@@ -19,7 +19,32 @@ std::vector<uint32_t> VoidedSeqs(const std::vector<Event>& events) {
   return voided;
 }
 
+namespace {
+
+bool Names(const std::vector<std::string>& ids, std::string_view id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Clears the deadlines `e` clears (by its action, or by entering a step),
+// then opens those it opens, due from its date. `before_step` is the step
+// before `e` ("" for the enrolment).
+void ApplyDeadlines(PathwayState& s, const Event& e, const Workflow& workflow,
+                    std::string_view before_step) {
+  const bool step_event = IsDatedPathwayEvent(e.kind);
+  if (!step_event) return;
+  const bool entered = s.step != before_step;
+  for (const auto& d : workflow.deadlines) {
+    if (Names(d.cleared_by, e.action) || (entered && Names(d.cleared_in, s.step))) s.deadlines.erase(d.id);
+  }
+  for (const auto& d : workflow.deadlines) {
+    if (Names(d.opened_by, e.action)) s.deadlines[d.id] = OpenDeadline{d.DueAfter(e.date), false};
+  }
+}
+
+}  // namespace
+
 Status ApplyEvent(PathwayState& s, const Event& e, const Workflow& workflow) {
+  const std::string before_step = e.kind == EventKind::kEnroll ? std::string() : s.step;
   switch (e.kind) {
     case EventKind::kEnroll:
       s.id = e.pathway;
@@ -39,10 +64,19 @@ Status ApplyEvent(PathwayState& s, const Event& e, const Workflow& workflow) {
     case EventKind::kAssign:
       s.referent = e.data.value("referent", s.referent);
       break;
+    case EventKind::kDeadlineMissed: {
+      // Only the opening it was recorded for: a deadline opened again since
+      // (another due date) is not missed yet.
+      const auto it = s.deadlines.find(e.data.value("deadline", ""));
+      if (it != s.deadlines.end() && it->second.due.iso() == e.data.value("due", "")) it->second.missed = true;
+      break;
+    }
     case EventKind::kMilestone:
     case EventKind::kVoid:
+    case EventKind::kNote:
       break;
   }
+  ApplyDeadlines(s, e, workflow, before_step);
   if (IsDatedPathwayEvent(e.kind)) s.last_event = e.date;
   s.last_seq = std::max(s.last_seq, e.seq);
   const Step* step = workflow.find_step(s.step);

@@ -268,6 +268,9 @@ std::vector<FieldSpec> ReadFieldList(LoadContext& context, const YAML::Node& lis
 ActionRules ReadActionRules(LoadContext& context, const YAML::Node& item, const std::string& where,
                             const std::vector<FieldSpec>& fields);
 
+// The deadlines of `workflow` (its steps, transitions and milestones read).
+std::vector<Deadline> ReadDeadlines(LoadContext& context, const YAML::Node& list, const Workflow& workflow);
+
 // Initial and final steps, reachability, dead ends. `steps_node` gives a line
 // to problems about the list as a whole. With `unknown_step_named` (a from or
 // to names no step) the graph is not the one meant: path problems are skipped.

@@ -327,6 +327,24 @@ const Milestone* Workflow::find_milestone(std::string_view milestone_id) const {
   return FindById(milestones, milestone_id);
 }
 
+const Deadline* Workflow::find_deadline(std::string_view deadline_id) const {
+  return FindById(deadlines, deadline_id);
+}
+
+Date Deadline::DueAfter(Date opened) const {
+  switch (unit) {
+    case DurationUnit::kDays: return opened.plus_days(amount);
+    case DurationUnit::kWeeks: return opened.plus_days(7 * amount);
+    case DurationUnit::kMonths: return opened.plus_months(amount);
+  }
+  return opened;
+}
+
+std::string Deadline::describe_delay() const {
+  const char* unit_name = unit == DurationUnit::kDays ? "day" : unit == DurationUnit::kWeeks ? "week" : "month";
+  return std::to_string(amount) + " " + unit_name + (amount == 1 ? "" : "s");
+}
+
 std::vector<const Transition*> Workflow::transitions_from(std::string_view step_id) const {
   std::vector<const Transition*> out;
   for (const auto& transition : transitions) {
@@ -380,7 +398,7 @@ Json Workflow::to_json() const {
   }
   Json enrolment = {{"fields", FieldsToJson(enrolment_fields)}};
   AddRulesJson(enrolment, enrolment_rules);
-  return {
+  Json out = {
       {"programme", id},
       {"label", label},
       {"steps", std::move(steps_json)},
@@ -388,6 +406,21 @@ Json Workflow::to_json() const {
       {"transitions", std::move(transitions_json)},
       {"milestones", std::move(milestones_json)},
   };
+  // Only when there are some, so that a workflow written before deadlines
+  // existed keeps its canonical form (and is not installed again as new).
+  if (!deadlines.empty()) {
+    Json deadlines_json = Json::array();
+    for (const auto& d : deadlines) {
+      deadlines_json.push_back({{"id", d.id},
+                                {"label", d.label},
+                                {"opened_by", d.opened_by},
+                                {"due", d.describe_delay()},
+                                {"cleared_by", d.cleared_by},
+                                {"cleared_in", d.cleared_in}});
+    }
+    out["deadlines"] = std::move(deadlines_json);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,8 @@ namespace loader {
 namespace {
 
 constexpr std::string_view kAny = "any";
-const KeyList kTopKeys = {"programme", "label", "steps", "enrolment", "transitions", "milestones"};
+const KeyList kTopKeys = {"programme", "label",      "steps",    "enrolment",
+                          "transitions", "milestones", "deadlines"};
 const KeyList kStepKeys = {"id", "label", "initial", "final"};
 const KeyList kEnrolmentKeys = {"fields", "guards", "derive", "notify"};
 const KeyList kTransitionKeys = {"id", "label", "from", "to", "fields", "guards", "derive", "notify"};
@@ -85,6 +86,9 @@ class WorkflowReader : public ValueReader {
     }
     if (const auto milestones = Find(root, "milestones")) {
       ReadMilestones(*milestones, workflow);
+    }
+    if (const auto deadlines = Find(root, "deadlines")) {
+      workflow.deadlines = ReadDeadlines(context_, *deadlines, workflow);
     }
     if (!workflow.steps.empty()) CheckGraph(workflow, *Find(root, "steps"), unknown_step_named_, problems_);
     return workflow;
