@@ -7,7 +7,9 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "parcours/service.h"
 #include "parcours/text.h"
+#include "remote.h"
 
 namespace parcours::cli {
 
@@ -39,6 +41,9 @@ Status Context::Prepare() {
   if (data_dir.empty()) {
     const char* env = std::getenv("PARCOURS_DATA");
     data_dir = env && *env ? env : DefaultDataDir();
+  }
+  if (token.empty()) {
+    if (const char* env = std::getenv("PARCOURS_TOKEN"); env && *env) token = env;
   }
   if (actor.empty()) actor = OsUser();
   if (auto clean = CleanText(actor, "--actor", kMaxNameChars); clean.ok()) {
@@ -85,6 +90,33 @@ Result<std::unique_ptr<Session>> Context::Open(bool write, bool create) {
   PARCOURS_ASSIGN_OR_RETURN(session->store, Store::Open(data_dir, options));
   session->engine = std::make_unique<Engine>(*session->store, *clock, session->io, log, plugins.get());
   return session;
+}
+
+Result<Json> Context::Call(Json request) {
+  request["actor"] = actor;
+  if (!token.empty()) request["token"] = token;
+  if (!request_id.empty()) request["request_id"] = request_id;
+  Json reply;
+  if (auto address = FindServer(*this)) {
+    PARCOURS_ASSIGN_OR_RETURN(reply, CallServer(*address, request));
+  } else {
+    const std::string command = request.value("command", "");
+    PARCOURS_ASSIGN_OR_RETURN(auto session, Open(Service::Writes(command)));
+    Service service(*session->engine);
+    reply = service.Handle(request);
+  }
+  PARCOURS_RETURN_IF_ERROR(ReplyStatus(reply));
+  return ReplyResult(reply);
+}
+
+Status RunCommand(Context& ctx, Json request, const std::function<std::string(const Json& result)>& human) {
+  PARCOURS_ASSIGN_OR_RETURN(Json result, ctx.Call(std::move(request)));
+  ctx.out.Emit(result, ctx.json ? std::string() : human(result));
+  return Status::Ok();
+}
+
+Json Request(std::string command, Json args) {
+  return Json{{"command", std::move(command)}, {"args", std::move(args)}};
 }
 
 Status UsageError(const CLI::App& app, const CLI::ParseError& error) {

@@ -33,6 +33,9 @@ struct Context {
   std::vector<std::string> plugin_files;  // --plugin FILE, repeatable
   bool no_default_plugins = false;        // --no-default-plugins
   double wait_seconds = 5;                // --wait SECONDS: for a store in use by another process
+  std::string server;      // --server ADDR: send commands to a running `parcours serve`
+  std::string token;       // --token, else $PARCOURS_TOKEN: who asks, for a server
+  std::string request_id;  // --request-id ID: makes a retried write safe (write commands only)
 
   Output out;
   std::shared_ptr<spdlog::logger> log;
@@ -48,7 +51,20 @@ struct Context {
   // Opens the store. `write`: as its one writer; otherwise as one of its
   // readers. Waits up to --wait for another process using it.
   Result<std::unique_ptr<Session>> Open(bool write, bool create = false);
+
+  // Runs a Service request (parcours/service.h) with the actor, token and
+  // request id added: sent to the server FindServer gives (cli/remote.h), else
+  // on the store opened here (as its writer iff the command writes). The
+  // reply's result, or the failed status the reply carries.
+  Result<Json> Call(Json request);
 };
+
+// What most commands do: ctx.Call(request), then print the result: the result
+// JSON with --json, else `human(result)`.
+Status RunCommand(Context& ctx, Json request, const std::function<std::string(const Json& result)>& human);
+
+// A Service request: {"command": command, "args": args}.
+Json Request(std::string command, Json args = Json::object());
 
 // `--field K=V` values into a map. Usage error on a malformed or repeated key.
 Result<RawFields> ParseKeyValues(const std::vector<std::string>& items, std::string_view option);

@@ -27,8 +27,14 @@ int main(int argc, char** argv) {
   app.add_option("--wait", ctx.wait_seconds,
                  "Seconds to wait for another parcours process using the store (default 5, 0: fail at once)")
       ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--server", ctx.server,
+                 "Send commands to the `parcours serve` at ADDR (default: $PARCOURS_SERVER, else the "
+                 "server running on the store, else none: open the store here)");
+  app.add_option("--token", ctx.token, "Your user token, for a server (default: $PARCOURS_TOKEN)");
+  app.add_option("--request-id", ctx.request_id,
+                 "An id for this write: run again with the same id, it is done once (write commands only)");
   app.footer("Example: parcours --data ./store caseload --referent lea.moreau\n"
-             "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable, 1 other.");
+             "Exit codes: 0 ok, 2 usage, 3 refused, 4 not found, 5 store unavailable, 6 denied, 1 other.");
 
   cli::SetInitCommand(app, ctx);
   cli::SetProgrammeCommand(app, ctx);

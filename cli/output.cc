@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "parcours/service.h"
+
 namespace parcours::cli {
 
 std::string DumpJson(const Json& value) {
@@ -36,24 +38,30 @@ void Output::Error(const Status& status) const {
   if (!status.allowed().empty()) std::cerr << status.allowed() << '\n';
 }
 
-int ExitCode(const Status& status) {
-  switch (status.code()) {
-    case Status::Code::kOk: return 0;
-    case Status::Code::kUsage: return 2;
-    case Status::Code::kRefused: return 3;
-    case Status::Code::kNotFound: return 4;
-    case Status::Code::kUnavailable: return 5;
-    case Status::Code::kDenied: return 6;
-    case Status::Code::kCorruption:
-    case Status::Code::kInternal: return 1;
-  }
-  return 1;
+int ExitCode(const Status& status) { return StatusExitCode(status); }
+
+std::string Text(const Json& object, std::string_view key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(std::string(key));
+  if (it == object.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : DumpJson(*it);
 }
 
-std::string PersonLabel(const Engine& engine, const std::string& person_id) {
-  auto person = engine.GetPerson(person_id);
-  return person.ok() ? person->name : person_id;
+std::string PersonLabel(const Json& result) {
+  const std::string name = Text(result, "person_name");
+  return name.empty() ? Text(result, "person") : name;
 }
+
+namespace {
+
+std::vector<std::string> Words(const Json& result, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = result.find(key); it != result.end() && it->is_array())
+    for (const auto& w : *it) out.push_back(w.is_string() ? w.get<std::string>() : DumpJson(w));
+  return out;
+}
+
+}  // namespace
 
 std::string JoinWords(const std::vector<std::string>& words, std::string_view sep) {
   std::string out;
@@ -64,9 +72,11 @@ std::string JoinWords(const std::vector<std::string>& words, std::string_view se
   return out;
 }
 
-std::string NextLine(const CommandResult& r) {
-  std::string out = r.next_transitions.empty() ? "Pathway closed" : "Next: " + JoinWords(r.next_transitions);
-  if (!r.next_milestones.empty()) out += " · milestones: " + JoinWords(r.next_milestones);
+std::string NextLine(const Json& result) {
+  const auto transitions = Words(result, "next_transitions");
+  const auto milestones = Words(result, "next_milestones");
+  std::string out = transitions.empty() ? "Pathway closed" : "Next: " + JoinWords(transitions);
+  if (!milestones.empty()) out += " · milestones: " + JoinWords(milestones);
   return out;
 }
 

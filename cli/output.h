@@ -23,13 +23,17 @@ class Output {
 };
 
 // The process exit code of a status: 0 ok, 2 usage, 3 refused, 4 not found,
-// 5 store unavailable, 1 anything else.
+// 5 store unavailable, 6 denied, 1 anything else.
 int ExitCode(const Status& status);
 
-// Human phrases shared by several commands.
-std::string PersonLabel(const Engine& engine, const std::string& person_id);
-// "Next: position, exit · milestones: interview"
-std::string NextLine(const CommandResult& r);
+// Human phrases shared by several commands, from Service results.
+// The result's "person_name", or its "person" id when the name was erased.
+std::string PersonLabel(const Json& result);
+// "Next: position, exit · milestones: interview" from the result's
+// "next_transitions" and "next_milestones".
+std::string NextLine(const Json& result);
+// The text under `key` of `object` ("" when absent or not a text); numbers as digits.
+std::string Text(const Json& object, std::string_view key);
 // A table with a header row; columns are padded to their widest cell.
 // Columns listed in `right_aligned` are right-aligned.
 std::string Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,

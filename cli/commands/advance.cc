@@ -12,16 +12,12 @@ struct AdvanceOptions {
 
 Status Run(Context& ctx, const AdvanceOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(RawFields fields, ParseKeyValues(o.fields, "--field"));
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  AdvanceRequest req{o.pathway, o.transition, o.date, fields, ctx.actor};
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Advance(req));
-  const auto& wf = *r.workflow;
-  const Step* from = wf.find_step(r.event.from);
-  ctx.out.Emit(Json{{"pathway", r.state.id}, {"step", r.state.step}, {"seq", r.event.seq}},
-               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": " +
-                   (from ? from->label : r.event.from) + " -> " + wf.step_display(r.state.step) + ", " +
-                   r.event.date.iso() + "\n" + NextLine(r));
-  return Status::Ok();
+  Json args{{"pathway", o.pathway}, {"transition", o.transition}, {"fields", fields}};
+  if (o.date) args["date"] = *o.date;
+  return RunCommand(ctx, Request("advance", std::move(args)), [](const Json& r) {
+    return Text(r, "pathway") + " " + PersonLabel(r) + ": " + Text(r, "from_label") + " -> " +
+           Text(r, "step_display") + ", " + Text(r, "date") + "\n" + NextLine(r);
+  });
 }
 
 }  // namespace

@@ -9,12 +9,10 @@ struct AssignOptions {
 };
 
 Status Run(Context& ctx, const AssignOptions& o) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Assign(AssignRequest{o.pathway, o.referent, ctx.actor}));
-  ctx.out.Emit(Json{{"pathway", r.state.id}, {"referent", r.state.referent}, {"seq", r.event.seq}},
-               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": referent is now " +
-                   r.state.referent + " (was " + r.event.data.value("previous", "") + ")");
-  return Status::Ok();
+  return RunCommand(ctx, Request("assign", {{"pathway", o.pathway}, {"referent", o.referent}}), [](const Json& r) {
+    return Text(r, "pathway") + " " + PersonLabel(r) + ": referent is now " + Text(r, "referent") + " (was " +
+           Text(r, "previous") + ")";
+  });
 }
 
 }  // namespace

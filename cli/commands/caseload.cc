@@ -12,32 +12,27 @@ struct CaseloadOptions {
 };
 
 Status Run(Context& ctx, const CaseloadOptions& o) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto entries, session->engine->Caseload(CaseloadQuery{o.programme, o.step, o.referent, ctx.actor, o.all}));
-  Json arr = Json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& e : entries) {
-    const auto& s = e.state;
-    arr.push_back({{"pathway", s.id},
-                   {"person", s.person},
-                   {"name", e.person_name},
-                   {"programme", s.programme},
-                   {"step", s.step},
-                   {"referent", s.referent},
-                   {"days_in_step", e.days_in_step},
-                   {"days_since_last_event", e.days_since_last_event}});
-    rows.push_back({s.id, s.programme, s.person, e.person_name, s.step,
-                    std::to_string(e.days_in_step) + "d", std::to_string(e.days_since_last_event) + "d",
-                    s.referent + (e.days_since_last_event >= kNotSeenDays ? "   <- not seen for a month" : "")});
-  }
-  const std::string whose = o.all ? "" : " of " + (o.referent.empty() ? ctx.actor : o.referent);
-  std::string h = entries.empty()
-                      ? "No active pathway" + whose + " matches." +
-                            (o.all ? "" : " `parcours caseload --all` lists everyone's.")
-                      : Table({"PATHWAY", "PROGRAMME", "PERSON", "NAME", "STEP", "IN STEP", "LAST SEEN", "REFERENT"},
-                              rows, {false, false, false, false, false, true, true, false});
-  ctx.out.Emit(Json{{"pathways", arr}}, h);
-  return Status::Ok();
+  Json args{{"all", o.all}};
+  if (!o.programme.empty()) args["programme"] = o.programme;
+  if (!o.step.empty()) args["step"] = o.step;
+  if (!o.referent.empty()) args["referent"] = o.referent;
+  return RunCommand(ctx, Request("caseload", std::move(args)), [](const Json& r) {
+    const Json pathways = r.value("pathways", Json::array());
+    const bool all = r.value("all", false);
+    if (pathways.empty()) {
+      return "No active pathway" + (all ? std::string() : " of " + Text(r, "referent")) + " matches." +
+             (all ? "" : " `parcours caseload --all` lists everyone's.");
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : pathways) {
+      const int since = e.value("days_since_last_event", 0);
+      rows.push_back({Text(e, "pathway"), Text(e, "programme"), Text(e, "person"), Text(e, "name"), Text(e, "step"),
+                      Text(e, "days_in_step") + "d", std::to_string(since) + "d",
+                      Text(e, "referent") + (since >= kNotSeenDays ? "   <- not seen for a month" : "")});
+    }
+    return Table({"PATHWAY", "PROGRAMME", "PERSON", "NAME", "STEP", "IN STEP", "LAST SEEN", "REFERENT"}, rows,
+                 {false, false, false, false, false, true, true, false});
+  });
 }
 
 }  // namespace

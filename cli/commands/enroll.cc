@@ -12,16 +12,14 @@ struct EnrollOptions {
 
 Status Run(Context& ctx, const EnrollOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(RawFields fields, ParseKeyValues(o.fields, "--field"));
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  EnrollRequest req{o.person, o.programme, o.date, o.referent, fields, ctx.actor};
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Enroll(req));
-  const auto& s = r.state;
-  ctx.out.Emit(Json{{"pathway", s.id}, {"step", s.step}},
-               PersonLabel(*session->engine, s.person) + " enrolled in \"" + r.workflow->label + "\" (v" +
-                   std::to_string(s.version) + ") as " + s.id + ", " + s.enrolled.iso() + "\n" +
-                   "Step: " + r.workflow->step_display(s.step) + " · referent: " + s.referent + "\n" +
-                   NextLine(r));
-  return Status::Ok();
+  Json args{{"person", o.person}, {"programme", o.programme}, {"fields", fields}};
+  if (o.date) args["date"] = *o.date;
+  if (!o.referent.empty()) args["referent"] = o.referent;
+  return RunCommand(ctx, Request("enroll", std::move(args)), [](const Json& r) {
+    return PersonLabel(r) + " enrolled in \"" + Text(r, "programme_label") + "\" (v" + Text(r, "version") +
+           ") as " + Text(r, "pathway") + ", " + Text(r, "enrolled") + "\n" + "Step: " + Text(r, "step_display") +
+           " · referent: " + Text(r, "referent") + "\n" + NextLine(r);
+  });
 }
 
 }  // namespace

@@ -15,18 +15,11 @@ struct AddOptions {
 
 Status Add(Context& ctx, const AddOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(RawFields attrs, ParseKeyValues(o.attrs, "--attr"));
-  AddPersonRequest req;
-  req.name = o.name;
-  req.birth = o.birth;
-  req.sex = o.sex;
-  req.attrs = attrs;
-  req.allow_duplicate = o.allow_duplicate;
-  req.actor = ctx.actor;
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(Person p, session->engine->AddPerson(req));
-  ctx.out.Emit(Json{{"id", p.id}},
-               "Added " + p.name + " (" + p.sex + ", born " + p.birth.iso() + ") as " + p.id);
-  return Status::Ok();
+  Json args{{"name", o.name}, {"birth", o.birth}, {"sex", o.sex}, {"attrs", attrs},
+            {"allow_duplicate", o.allow_duplicate}};
+  return RunCommand(ctx, Request("person.add", std::move(args)), [](const Json& p) {
+    return "Added " + Text(p, "name") + " (" + Text(p, "sex") + ", born " + Text(p, "birth") + ") as " + Text(p, "id");
+  });
 }
 
 struct EditOptions {
@@ -38,35 +31,27 @@ struct EditOptions {
 
 Status Edit(Context& ctx, const EditOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(RawFields attrs, ParseKeyValues(o.attrs, "--attr"));
-  EditPersonRequest req;
-  req.person = o.id;
-  req.name = o.name;
-  req.birth = o.birth;
-  req.sex = o.sex;
-  req.attrs = attrs;
-  req.date = o.date;
-  req.allow_duplicate = o.allow_duplicate;
-  req.actor = ctx.actor;
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(Person p, session->engine->EditPerson(req));
-  const PersonChange& c = p.changes.back();
-  Json changes = Json::object();
-  std::string h = "Edited " + p.id + " " + p.name + ":";
-  for (const auto& [what, v] : c.changes) {
-    changes[what] = {{"from", v.first}, {"to", v.second}};
-    h += "\n  " + what + ": " + (v.first.empty() ? "(none)" : v.first) + " -> " + v.second;
-    if (what.rfind("attrs.", 0) == 0) h += " from " + c.date.iso();
-  }
-  ctx.out.Emit(Json{{"id", p.id}, {"date", c.date.iso()}, {"changes", changes}}, h);
-  return Status::Ok();
+  Json args{{"person", o.id}, {"attrs", attrs}, {"allow_duplicate", o.allow_duplicate}};
+  if (o.name) args["name"] = *o.name;
+  if (o.birth) args["birth"] = *o.birth;
+  if (o.sex) args["sex"] = *o.sex;
+  if (o.date) args["date"] = *o.date;
+  return RunCommand(ctx, Request("person.edit", std::move(args)), [](const Json& r) {
+    std::string h = "Edited " + Text(r, "id") + " " + Text(r, "name") + ":";
+    const Json changes = r.value("changes", Json::object());
+    for (const auto& [what, v] : changes.items()) {
+      const std::string before = Text(v, "from");
+      h += "\n  " + what + ": " + (before.empty() ? "(none)" : before) + " -> " + Text(v, "to");
+      if (what.rfind("attrs.", 0) == 0) h += " from " + Text(r, "date");
+    }
+    return h;
+  });
 }
 
-Status Show(Context& ctx, const std::string& id) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(Person p, session->engine->GetPerson(id));
-  PARCOURS_ASSIGN_OR_RETURN(auto pathways, session->engine->PathwaysOfPerson(p.id));
-  Json j = p.ToJson();
-  j["pathways"] = Json::array();
+std::string ShowHuman(const Json& j) {
+  auto parsed = Person::FromJson(j);
+  if (!parsed.ok()) return "(the person could not be read: " + parsed.status().message() + ")";
+  const Person& p = *parsed;
   std::string h = p.id + "  " + p.name + " (" + p.sex + ", born " + p.birth.iso() + ")\n";
   if (!p.attrs.empty()) {
     std::string attrs;
@@ -96,28 +81,27 @@ Status Show(Context& ctx, const std::string& id) {
     }
   }
   std::vector<std::vector<std::string>> rows;
+  const Json pathways = j.value("pathways", Json::array());
   for (const auto& s : pathways) {
-    j["pathways"].push_back({{"pathway", s.id}, {"programme", s.programme}, {"step", s.step},
-                             {"status", s.status()}, {"enrolled", s.enrolled.iso()}, {"referent", s.referent}});
-    rows.push_back({s.id, s.programme, s.step, s.status(), s.enrolled.iso(), s.referent});
+    rows.push_back({Text(s, "pathway"), Text(s, "programme"), Text(s, "step"), Text(s, "status"),
+                    Text(s, "enrolled"), Text(s, "referent")});
   }
   h += pathways.empty() ? "No pathway yet." : Table({"PATHWAY", "PROGRAMME", "STEP", "STATUS", "ENROLLED", "REFERENT"}, rows);
-  ctx.out.Emit(j, h);
-  return Status::Ok();
+  return h;
+}
+
+Status Show(Context& ctx, const std::string& id) {
+  return RunCommand(ctx, Request("person.show", {{"person", id}}), ShowHuman);
 }
 
 Status Find(Context& ctx, const std::string& text) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto found, session->engine->FindPersons(text));
-  Json arr = Json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : found) {
-    arr.push_back({{"id", p.id}, {"name", p.name}, {"birth", p.birth.iso()}, {"sex", p.sex}});
-    rows.push_back({p.id, p.name, p.sex, p.birth.iso()});
-  }
-  ctx.out.Emit(Json{{"persons", arr}},
-               found.empty() ? "Nobody matches \"" + text + "\"." : Table({"ID", "NAME", "SEX", "BORN"}, rows));
-  return Status::Ok();
+  return RunCommand(ctx, Request("person.find", {{"text", text}}), [text](const Json& r) {
+    const Json persons = r.value("persons", Json::array());
+    if (persons.empty()) return "Nobody matches \"" + text + "\".";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : persons) rows.push_back({Text(p, "id"), Text(p, "name"), Text(p, "sex"), Text(p, "birth")});
+    return Table({"ID", "NAME", "SEX", "BORN"}, rows);
+  });
 }
 
 }  // namespace

@@ -8,16 +8,26 @@
 namespace parcours::cli {
 namespace {
 
-std::string FieldsHuman(const std::vector<FieldSpec>& fields) {
+std::string FieldsHuman(const Json& fields) {
   std::string out;
   for (const auto& f : fields) {
-    out += "      " + f.id + (f.required ? " (required)" : "") + ": " + f.describe_allowed();
-    if (f.required_when) {
-      out += "; required when " + f.required_when->field + " is " + JoinWords(f.required_when->values, ", ");
+    out += "      " + Text(f, "id") + (f.value("required", false) ? " (required)" : "") + ": " + Text(f, "allowed");
+    if (auto when = f.find("required_when"); when != f.end() && when->is_object()) {
+      std::vector<std::string> values;
+      for (const auto& v : when->value("in", Json::array())) values.push_back(v.is_string() ? v.get<std::string>() : DumpJson(v));
+      out += "; required when " + Text(*when, "field") + " is " + JoinWords(values, ", ");
     }
     out += "\n";
   }
   return out;
+}
+
+// "a|b" of a list of texts.
+std::string Joined(const Json& list, std::string_view sep) {
+  std::vector<std::string> words;
+  if (list.is_array())
+    for (const auto& w : list) words.push_back(w.is_string() ? w.get<std::string>() : DumpJson(w));
+  return JoinWords(words, sep);
 }
 
 // The text of FILE, or of the plugin workflow named FILE ("sap.cellule").
@@ -43,57 +53,54 @@ Result<std::string> WorkflowText(const Context& ctx, const std::string& file) {
 
 Status Install(Context& ctx, const std::string& file) {
   PARCOURS_ASSIGN_OR_RETURN(std::string text, WorkflowText(ctx, file));
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->InstallProgramme(text, file, ctx.actor));
-  const auto& p = r.programme;
-  ctx.out.Emit(Json{{"programme", p.id}, {"version", p.version}, {"changed", r.changed}},
-               r.changed ? "Installed \"" + p.label + "\" (" + p.id + ") as version " + std::to_string(p.version)
-                         : "\"" + p.label + "\" (" + p.id + ") is already installed as version " +
-                               std::to_string(p.version) + " (nothing changed).");
-  return Status::Ok();
+  return RunCommand(ctx, Request("programme.install", {{"yaml", text}, {"source", file}}), [](const Json& r) {
+    const std::string what = "\"" + Text(r, "label") + "\" (" + Text(r, "programme") + ")";
+    return r.value("changed", false)
+               ? "Installed " + what + " as version " + Text(r, "version")
+               : what + " is already installed as version " + Text(r, "version") + " (nothing changed).";
+  });
 }
 
 Status List(Context& ctx) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto list, session->engine->ListProgrammes());
-  Json arr = Json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : list) {
-    arr.push_back({{"id", p.id}, {"label", p.label}, {"version", p.version},
-                   {"installed", p.installed}, {"installed_by", p.installed_by}, {"source", p.source}});
-    rows.push_back({p.id, "v" + std::to_string(p.version), p.label, p.installed.substr(0, 10)});
+  return RunCommand(ctx, Request("programme.list"), [](const Json& r) {
+    const Json list = r.value("programmes", Json::array());
+    if (list.empty()) return std::string("No programme installed. Install one with `parcours programme install FILE`.");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : list)
+      rows.push_back({Text(p, "id"), "v" + Text(p, "version"), Text(p, "label"), Text(p, "installed").substr(0, 10)});
+    return Table({"PROGRAMME", "VERSION", "LABEL", "INSTALLED"}, rows);
+  });
+}
+
+std::string ShowHuman(const Json& wf) {
+  const std::string shown = Text(wf, "version");
+  const std::string latest = Text(wf, "latest_version");
+  std::string h = "\"" + Text(wf, "label") + "\" (" + Text(wf, "programme") + ") version " + shown +
+                  (shown == latest ? "" : " (latest: " + latest + ")") + "\n";
+  h += "Steps:\n";
+  for (const auto& s : wf.value("steps", Json::array())) {
+    h += "  " + Text(s, "display") + (s.value("initial", false) ? " [initial]" : "") +
+         (s.value("final", false) ? " [final]" : "") + "\n";
   }
-  ctx.out.Emit(Json{{"programmes", arr}},
-               list.empty() ? "No programme installed. Install one with `parcours programme install FILE`."
-                            : Table({"PROGRAMME", "VERSION", "LABEL", "INSTALLED"}, rows));
-  return Status::Ok();
+  const Json enrolment = wf.value("enrolment", Json::object()).value("fields", Json::array());
+  if (!enrolment.empty()) h += "Enrolment fields:\n" + FieldsHuman(enrolment);
+  h += "Transitions:\n";
+  for (const auto& t : wf.value("transitions", Json::array())) {
+    h += "  " + Text(t, "id") + ": " + Joined(t.value("from", Json::array()), "|") + " -> " + Text(t, "to") + "\n" +
+         FieldsHuman(t.value("fields", Json::array()));
+  }
+  h += "Milestones:\n";
+  for (const auto& m : wf.value("milestones", Json::array())) {
+    h += "  " + Text(m, "id") + ": in " + Joined(m.value("in", Json::array()), "|") + "\n" +
+         FieldsHuman(m.value("fields", Json::array()));
+  }
+  return h;
 }
 
 Status Show(Context& ctx, const std::string& id, int version) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto info, session->engine->GetProgrammeInfo(id));
-  PARCOURS_ASSIGN_OR_RETURN(auto wf, session->engine->GetWorkflow(id, version));
-  const int shown = version == 0 ? info.version : version;
-
-  Json j = wf->to_json();
-  j["version"] = shown;
-  j["latest_version"] = info.version;
-
-  std::string h = "\"" + wf->label + "\" (" + wf->id + ") version " + std::to_string(shown) +
-                  (shown == info.version ? "" : " (latest: " + std::to_string(info.version) + ")") + "\n";
-  h += "Steps:\n";
-  for (const auto& s : wf->steps) {
-    h += "  " + wf->step_display(s.id) + (s.initial ? " [initial]" : "") + (s.final ? " [final]" : "") + "\n";
-  }
-  if (!wf->enrolment_fields.empty()) h += "Enrolment fields:\n" + FieldsHuman(wf->enrolment_fields);
-  h += "Transitions:\n";
-  for (const auto& t : wf->transitions) {
-    h += "  " + t.id + ": " + JoinWords(t.from, "|") + " -> " + t.to + "\n" + FieldsHuman(t.fields);
-  }
-  h += "Milestones:\n";
-  for (const auto& m : wf->milestones) h += "  " + m.id + ": in " + JoinWords(m.steps, "|") + "\n" + FieldsHuman(m.fields);
-  ctx.out.Emit(j, h);
-  return Status::Ok();
+  Json args{{"programme", id}};
+  if (version != 0) args["version"] = version;
+  return RunCommand(ctx, Request("programme.show", std::move(args)), ShowHuman);
 }
 
 }  // namespace

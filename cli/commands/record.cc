@@ -12,16 +12,13 @@ struct RecordOptions {
 
 Status Run(Context& ctx, const RecordOptions& o) {
   PARCOURS_ASSIGN_OR_RETURN(RawFields fields, ParseKeyValues(o.fields, "--field"));
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  RecordRequest req{o.pathway, o.milestone, o.date, fields, ctx.actor};
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Record(req));
-  const std::string details = FieldsInline(r.event.fields);
-  ctx.out.Emit(Json{{"pathway", r.state.id}, {"milestone", r.event.action}, {"step", r.state.step},
-                    {"seq", r.event.seq}},
-               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": recorded " +
-                   r.event.action + (details.empty() ? "" : " (" + details + ")") + ", " +
-                   r.event.date.iso() + "\n" + NextLine(r));
-  return Status::Ok();
+  Json args{{"pathway", o.pathway}, {"milestone", o.milestone}, {"fields", fields}};
+  if (o.date) args["date"] = *o.date;
+  return RunCommand(ctx, Request("record", std::move(args)), [](const Json& r) {
+    const std::string details = FieldsInline(r.value("fields", Json::object()));
+    return Text(r, "pathway") + " " + PersonLabel(r) + ": recorded " + Text(r, "milestone") +
+           (details.empty() ? "" : " (" + details + ")") + ", " + Text(r, "date") + "\n" + NextLine(r);
+  });
 }
 
 }  // namespace

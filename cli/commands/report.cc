@@ -12,53 +12,39 @@ struct PeriodOptions {
   std::string format = "table";
 };
 
-// Prints a report in the format asked (the global --json wins).
-template <typename Report>
-void Print(const Context& ctx, const PeriodOptions& o, const Report& report) {
-  if (ctx.json || o.format == "json") {
-    std::cout << DumpJson(report.ToJson()) << '\n';
-  } else if (o.format == "csv") {
-    std::cout << report.ToCsv();
+// Runs a report in the format asked (the global --json wins) and prints it.
+Status RunReport(Context& ctx, const PeriodOptions& o, const char* command) {
+  const std::string format = ctx.json ? "json" : o.format;
+  Json args{{"programme", o.programme}, {"from", o.from}, {"to", o.to}, {"format", format}};
+  if (std::string_view(command) == "report.run") args["report"] = o.report;
+  PARCOURS_ASSIGN_OR_RETURN(Json report, ctx.Call(Request(command, std::move(args))));
+  if (format == "json") {
+    std::cout << DumpJson(report) << '\n';
   } else {
-    std::cout << report.ToTable();
+    std::cout << Text(report, "text");
   }
-}
-
-Status Outcomes(Context& ctx, const PeriodOptions& o) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto report, session->engine->Outcomes(OutcomesQuery{o.programme, o.from, o.to}));
-  Print(ctx, o, report);
+  std::cout.flush();
   return Status::Ok();
 }
 
-Status Run(Context& ctx, const PeriodOptions& o) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto report,
-                            session->engine->RunReport(ReportQuery{o.report, o.programme, o.from, o.to}));
-  Print(ctx, o, report);
-  return Status::Ok();
-}
+Status Outcomes(Context& ctx, const PeriodOptions& o) { return RunReport(ctx, o, "report.outcomes"); }
+
+Status Run(Context& ctx, const PeriodOptions& o) { return RunReport(ctx, o, "report.run"); }
 
 Status List(Context& ctx) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto reports, session->engine->ListReports());
-  Json arr = Json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& r : reports) {
-    // programmes: null when the report applies to every programme.
-    const Json programmes = r.programmes.empty() ? Json(nullptr) : Json(r.programmes);
-    arr.push_back({{"name", r.name},
-                   {"label", r.label},
-                   {"description", r.description},
-                   {"provider", r.provider},
-                   {"programmes", programmes}});
-    std::string served = r.programmes.empty() ? "any" : "";
-    for (const auto& p : r.programmes) served += (served.empty() ? "" : ", ") + p;
-    rows.push_back({r.name, r.label, r.provider, served});
-  }
-  ctx.out.Emit(Json{{"reports", arr}}, Table({"REPORT", "LABEL", "PROVIDER", "PROGRAMMES"}, rows) +
-                                           "Run one with `parcours report run NAME --programme P --from D --to D`.");
-  return Status::Ok();
+  return RunCommand(ctx, Request("report.list"), [](const Json& r) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& report : r.value("reports", Json::array())) {
+      std::string served;
+      const Json programmes = report.value("programmes", Json());
+      if (programmes.is_array())
+        for (const auto& p : programmes) served += (served.empty() ? "" : ", ") + (p.is_string() ? p.get<std::string>() : DumpJson(p));
+      if (served.empty()) served = "any";
+      rows.push_back({Text(report, "name"), Text(report, "label"), Text(report, "provider"), served});
+    }
+    return Table({"REPORT", "LABEL", "PROVIDER", "PROGRAMMES"}, rows) +
+           "Run one with `parcours report run NAME --programme P --from D --to D`.";
+  });
 }
 
 void AddPeriodOptions(CLI::App* cmd, PeriodOptions& o) {

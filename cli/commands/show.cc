@@ -1,94 +1,56 @@
 // parcours show|history: a pathway's state and events.
-#include <algorithm>
-
 #include "context.h"
 
 namespace parcours::cli {
 namespace {
 
-bool IsVoided(const PathwayView& v, uint32_t seq) {
-  return std::binary_search(v.voided.begin(), v.voided.end(), seq);
-}
-
-Json ViewJson(const PathwayView& v) {
-  Json events = Json::array();
-  for (const auto& e : v.events) {
-    Json j{{"seq", e.seq},
-           {"action", e.action},
-           {"from", e.from.empty() ? Json() : Json(e.from)},
-           {"to", e.to},
-           {"date", e.date.iso()},
-           {"recorded", e.recorded},
-           {"actor", e.actor},
-           {"fields", e.fields}};
-    if (e.kind == EventKind::kEnroll) j["referent"] = e.data.value("referent", "");
-    if (e.kind == EventKind::kAssign) j["referent"] = e.data.value("referent", "");
-    if (e.kind == EventKind::kVoid) {
-      j["voids"] = e.data.value("voids", 0u);
-      j["reason"] = e.data.value("reason", "");
-    }
-    j["voided"] = IsVoided(v, e.seq);
-    events.push_back(std::move(j));
-  }
-  const auto& s = v.state;
-  return Json{{"pathway", s.id},
-              {"person", s.person},
-              {"programme", s.programme},
-              {"version", s.version},
-              {"step", s.step},
-              {"status", s.status()},
-              {"referent", s.referent},
-              {"enrolled", s.enrolled.iso()},
-              {"events", events}};
-}
-
-std::string Header(const PathwayView& v) {
-  const auto& s = v.state;
-  return s.id + " " + (v.person ? v.person->name : s.person) + " (" + s.person + ") · \"" + v.workflow->label +
-         "\" v" + std::to_string(s.version) + "\n" + "Step: " + v.workflow->step_display(s.step) + " since " +
-         s.step_since.iso() + " · " + s.status() + " · referent: " + s.referent + "\n";
+std::string Header(const Json& v) {
+  return Text(v, "pathway") + " " + PersonLabel(v) + " (" + Text(v, "person") + ") · \"" +
+         Text(v, "programme_label") + "\" v" + Text(v, "version") + "\n" + "Step: " + Text(v, "step_display") +
+         " since " + Text(v, "step_since") + " · " + Text(v, "status") + " · referent: " + Text(v, "referent") + "\n";
 }
 
 // One readable line per event.
-std::string Describe(const PathwayView& v, const Event& e) {
-  const auto& wf = *v.workflow;
+std::string Describe(const Json& e) {
+  const std::string kind = Text(e, "kind");
+  const Json data = e.value("data", Json::object());
   std::string what;
-  switch (e.kind) {
-    case EventKind::kEnroll: what = "enrolled in " + wf.step_display(e.to); break;
-    case EventKind::kTransition:
-      what = e.action + ": " + wf.step_display(e.from) + " -> " + wf.step_display(e.to);
-      break;
-    case EventKind::kMilestone: what = e.action; break;
-    case EventKind::kAssign:
-      what = "assigned to " + e.data.value("referent", "") + " (was " + e.data.value("previous", "") + ")";
-      break;
-    case EventKind::kVoid:
-      what = "void #" + std::to_string(e.data.value("voids", 0u)) + ": " + e.data.value("reason", "");
-      break;
+  if (kind == "enroll") {
+    what = "enrolled in " + Text(e, "to_display");
+  } else if (kind == "transition") {
+    what = Text(e, "action") + ": " + Text(e, "from_display") + " -> " + Text(e, "to_display");
+  } else if (kind == "assign") {
+    what = "assigned to " + Text(e, "referent") + " (was " + Text(e, "previous") + ")";
+  } else if (kind == "void") {
+    what = "void #" + Text(e, "voids") + ": " + Text(e, "reason");
+  } else if (kind == "note") {
+    what = "note: " + Text(data, "text");
+  } else if (kind == "deadline_missed") {
+    what = "deadline missed: " + Text(data, "deadline") + " (due " + Text(data, "due") + ")";
+  } else {
+    what = Text(e, "action");  // milestones, and any kind this client does not know
   }
-  const std::string fields = FieldsInline(e.fields);
+  const std::string fields = FieldsInline(e.value("fields", Json::object()));
   if (!fields.empty()) what += "  " + fields;
-  if (IsVoided(v, e.seq)) what += "  [voided]";
+  if (e.value("voided", false)) what += "  [voided]";
   return what;
 }
 
-Status Run(Context& ctx, const std::string& id, bool timeline) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(false));
-  PARCOURS_ASSIGN_OR_RETURN(auto view, session->engine->GetPathway(id));
-  std::string h = Header(view);
+std::string Human(const Json& v, bool timeline) {
+  std::string h = Header(v);
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : view.events) {
-    if (!timeline && (e.kind == EventKind::kVoid || IsVoided(view, e.seq))) continue;
-    rows.push_back({e.date.iso(), "#" + std::to_string(e.seq), Describe(view, e), e.actor});
+  for (const auto& e : v.value("events", Json::array())) {
+    if (!timeline && (Text(e, "kind") == "void" || e.value("voided", false))) continue;
+    rows.push_back({Text(e, "date"), "#" + Text(e, "seq"), Describe(e), Text(e, "actor")});
   }
-  if (timeline) {
-    h += "\n" + Table({"DATE", "SEQ", "EVENT", "BY"}, rows);
-  } else {
-    h += "Events (" + std::to_string(rows.size()) + " in effect; `parcours history " + view.state.id +
+  if (timeline) return h + "\n" + Table({"DATE", "SEQ", "EVENT", "BY"}, rows);
+  return h + "Events (" + std::to_string(rows.size()) + " in effect; `parcours history " + Text(v, "pathway") +
          "` shows all):\n" + Table({"DATE", "SEQ", "EVENT", "BY"}, rows);
-  }
-  ctx.out.Emit(ViewJson(view), h);
-  return Status::Ok();
+}
+
+Status Run(Context& ctx, const std::string& id, bool timeline) {
+  return RunCommand(ctx, Request(timeline ? "history" : "show", {{"pathway", id}}),
+                    [timeline](const Json& v) { return Human(v, timeline); });
 }
 
 }  // namespace

@@ -10,15 +10,12 @@ struct VoidOptions {
 };
 
 Status Run(Context& ctx, const VoidOptions& o) {
-  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(true));
-  PARCOURS_ASSIGN_OR_RETURN(auto r, session->engine->Void(VoidRequest{o.pathway, o.reason, ctx.actor, o.seq}));
-  const auto voided = r.event.data.value("voids", 0u);
-  ctx.out.Emit(Json{{"pathway", r.state.id}, {"step", r.state.step}, {"seq", r.event.seq}, {"voided", voided}},
-               r.state.id + " " + PersonLabel(*session->engine, r.state.person) + ": voided #" +
-                   std::to_string(voided) + " (" +
-                   r.event.data.value("voided_action", "") + "); step is " +
-                   r.workflow->step_display(r.state.step) + "\n" + NextLine(r));
-  return Status::Ok();
+  Json args{{"pathway", o.pathway}, {"reason", o.reason}};
+  if (o.seq != 0) args["seq"] = o.seq;
+  return RunCommand(ctx, Request("void", std::move(args)), [](const Json& r) {
+    return Text(r, "pathway") + " " + PersonLabel(r) + ": voided #" + Text(r, "voided") + " (" +
+           Text(r, "voided_action") + "); step is " + Text(r, "step_display") + "\n" + NextLine(r);
+  });
 }
 
 }  // namespace
