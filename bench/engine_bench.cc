@@ -56,12 +56,12 @@ class Fixture {
     p.actor = "bench";
     auto person = engine_->AddPerson(p);
     auto r = engine_->Enroll(EnrollRequest{person->id, "insertion", "2026-01-05",
-                                           i % 3 ? "lea" : "karim", {{"prescriber", "france_travail"}}, "bench"});
+                                           i % 3 ? "lea" : "karim", {{"prescriber", "france_travail"}}, "bench", ""});
     const std::string id = r->state.id;
-    static_cast<void>(engine_->Advance(AdvanceRequest{id, "position", "2026-02-01", {}, "bench"}));
+    static_cast<void>(engine_->Advance(AdvanceRequest{id, "position", "2026-02-01", {}, "bench", ""}));
     if (i % 2) {
       static_cast<void>(engine_->Advance(
-          AdvanceRequest{id, "place", "2026-03-01", {{"contract", "cdd"}, {"months", std::to_string(1 + i % 12)}}, "bench"}));
+          AdvanceRequest{id, "place", "2026-03-01", {{"contract", "cdd"}, {"months", std::to_string(1 + i % 12)}}, "bench", ""}));
     }
     return id;
   }
@@ -81,7 +81,7 @@ void BM_RecordInterview(benchmark::State& state) {
   Fixture f;
   const std::string id = f.AddPathway(1);
   for (auto _ : state) {
-    auto r = f.engine().Record(RecordRequest{id, "interview", "2026-11-21", {{"mode", "individual"}}, "bench"});
+    auto r = f.engine().Record(RecordRequest{id, "interview", "2026-11-21", {{"mode", "individual"}}, "bench", ""});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
   }
   state.SetItemsProcessed(state.iterations());
@@ -98,7 +98,7 @@ void BM_AddPersonAndEnroll(benchmark::State& state) {
     p.sex = "F";
     p.actor = "bench";
     auto person = f.engine().AddPerson(p);
-    auto r = f.engine().Enroll(EnrollRequest{person->id, "insertion", std::nullopt, "", {{"prescriber", "ccas"}}, "bench"});
+    auto r = f.engine().Enroll(EnrollRequest{person->id, "insertion", std::nullopt, "", {{"prescriber", "ccas"}}, "bench", ""});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
   }
   state.SetItemsProcessed(state.iterations());

@@ -115,7 +115,7 @@ TEST_F(InputValidationTest, UnknownIdsAreEchoedShortAndEscaped) {
 TEST_F(InputValidationTest, AnEmptyDateIsRefusedAndOnlyAnAbsentDateMeansToday) {
   const std::string pathway = Pathway();
   ASSERT_FALSE(pathway.empty());
-  AdvanceRequest empty{pathway, "position", std::string(), {}, "lea"};
+  AdvanceRequest empty{pathway, "position", std::string(), {}, "lea", ""};
   const auto refused = engine_->Advance(empty);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kRefused);
@@ -123,10 +123,10 @@ TEST_F(InputValidationTest, AnEmptyDateIsRefusedAndOnlyAnAbsentDateMeansToday) {
       << refused.status().ToString();
   EXPECT_NE(refused.status().allowed().find("leave the date out"), std::string::npos);
 
-  RecordRequest record{pathway, "interview", std::string(), {{"mode", "individual"}}, "lea"};
+  RecordRequest record{pathway, "interview", std::string(), {{"mode", "individual"}}, "lea", ""};
   EXPECT_FALSE(engine_->Record(record).ok());
 
-  AdvanceRequest absent{pathway, "position", std::nullopt, {}, "lea"};
+  AdvanceRequest absent{pathway, "position", std::nullopt, {}, "lea", ""};
   const auto advanced = engine_->Advance(absent);
   ASSERT_TRUE(advanced.ok()) << advanced.status().ToString();
   EXPECT_EQ(advanced->event.date.iso(), "2026-11-21");

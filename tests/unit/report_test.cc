@@ -492,7 +492,7 @@ transitions:
 )";
   ASSERT_TRUE(engine_->InstallProgramme(kAtelier, "atelier.yaml", "installer").ok());
   const std::string person = NewPerson("Ann Bell", "1990-01-01", "F");
-  EnrollRequest req{person, "atelier", "2026-03-01", "", {}, "counsellor"};
+  EnrollRequest req{person, "atelier", "2026-03-01", "", {}, "counsellor", ""};
   ASSERT_TRUE(engine_->Enroll(req).ok());
   EXPECT_EQ(Report("2026-03-01", "2026-03-31").totals.counts, Expect({}));
   auto atelier = Outcomes("2026-03-01", "2026-03-31", "atelier");

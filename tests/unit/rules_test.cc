@@ -97,7 +97,7 @@ class RulesTest : public testing::EngineTestBase {
   }
 
   Result<CommandResult> Enroll(const std::string& person, const std::string& date) {
-    return engine_->Enroll(EnrollRequest{person, "rules", date, "", {{"prescriber", "siae"}}, "lea"});
+    return engine_->Enroll(EnrollRequest{person, "rules", date, "", {{"prescriber", "siae"}}, "lea", ""});
   }
 
   std::string Digest() { return DigestOf(*store_); }
@@ -139,7 +139,7 @@ TEST_F(RulesTest, ConditionGuardRefusesWithItsMessage) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-10-01");
   ASSERT_TRUE(enrolled.ok());
   const std::string before = Digest();
-  auto late = engine_->Advance(AdvanceRequest{enrolled->state.id, "position", "2026-11-20", {}, "lea"});
+  auto late = engine_->Advance(AdvanceRequest{enrolled->state.id, "position", "2026-11-20", {}, "lea", ""});
   ASSERT_TRUE(late.status().IsRefused());
   EXPECT_EQ(late.status().message(), "positioning must take place within 30 days of the referral");
   // The advice names the rule; the condition text is never shown (issue 6).
@@ -147,7 +147,7 @@ TEST_F(RulesTest, ConditionGuardRefusesWithItsMessage) {
   EXPECT_EQ(late.status().allowed().find("days_between"), std::string::npos) << late.status().allowed();
   EXPECT_EQ(Digest(), before);
 
-  auto in_time = engine_->Advance(AdvanceRequest{enrolled->state.id, "position", "2026-10-31", {}, "lea"});
+  auto in_time = engine_->Advance(AdvanceRequest{enrolled->state.id, "position", "2026-10-31", {}, "lea", ""});
   EXPECT_TRUE(in_time.ok()) << in_time.status().ToString();
 }
 
@@ -155,13 +155,13 @@ TEST_F(RulesTest, DerivedFieldTakesTheFirstMatchingRule) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
   ASSERT_TRUE(enrolled.ok());
   const std::string id = enrolled->state.id;
-  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea"}).ok());
-  auto placed = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdd"}, {"months", "3"}}, "lea"});
+  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea", ""}).ok());
+  auto placed = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdd"}, {"months", "3"}}, "lea", ""});
   ASSERT_TRUE(placed.ok()) << placed.status().ToString();
   EXPECT_EQ(placed->event.fields["category"], "transition");
 
-  ASSERT_TRUE(engine_->Void(VoidRequest{id, "wrong duration", "lea", 3}).ok());
-  auto replaced = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdd"}, {"months", "6"}}, "lea"});
+  ASSERT_TRUE(engine_->Void(VoidRequest{id, "wrong duration", "lea", 3, ""}).ok());
+  auto replaced = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdd"}, {"months", "6"}}, "lea", ""});
   ASSERT_TRUE(replaced.ok());
   EXPECT_EQ(replaced->event.fields["category"], "durable");
 }
@@ -170,13 +170,13 @@ TEST_F(RulesTest, PluginFieldTypeValidatesValues) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
   ASSERT_TRUE(enrolled.ok());
   const std::string id = enrolled->state.id;
-  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea"}).ok());
+  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea", ""}).ok());
   const std::string before = Digest();
-  auto odd = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}, {"badge", "7"}}, "lea"});
+  auto odd = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}, {"badge", "7"}}, "lea", ""});
   ASSERT_TRUE(odd.status().IsRefused());
   EXPECT_EQ(odd.status().message(), "field \"badge\": \"7\" is not valid: 7 is odd; expected an even whole number");
   EXPECT_EQ(Digest(), before);
-  auto even = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}, {"badge", "8"}}, "lea"});
+  auto even = engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}, {"badge", "8"}}, "lea", ""});
   ASSERT_TRUE(even.ok()) << even.status().ToString();
   EXPECT_EQ(even->event.fields["badge"], 8);
 }
@@ -185,7 +185,7 @@ TEST_F(RulesTest, ThrowingPluginGuardIsARefusalNamingPluginAndHook) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
   ASSERT_TRUE(enrolled.ok());
   const std::string before = Digest();
-  auto r = engine_->Advance(AdvanceRequest{enrolled->state.id, "exit", "2026-11-02", {}, "lea"});
+  auto r = engine_->Advance(AdvanceRequest{enrolled->state.id, "exit", "2026-11-02", {}, "lea", ""});
   ASSERT_TRUE(r.status().IsRefused());
   EXPECT_EQ(r.status().message(),
             "plugin throwing_guard, guard explodes failed: database of eligibility unreachable");
@@ -196,8 +196,8 @@ TEST_F(RulesTest, NotifyRunsAfterCommitOnTheIoContext) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
   ASSERT_TRUE(enrolled.ok());
   const std::string id = enrolled->state.id;
-  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea"}).ok());
-  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}}, "lea"}).ok());
+  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea", ""}).ok());
+  ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}}, "lea", ""}).ok());
   // The after-commit action is queued, not run inline.
   EXPECT_EQ(io_.poll(), 1u);
 }
@@ -255,7 +255,7 @@ TEST_F(RulesTest, StoredWorkflowStaysReadableWithoutItsPlugins) {
   auto view = bare.GetPathway(enrolled->state.id);
   ASSERT_TRUE(view.ok()) << view.status().ToString();
   const std::string before = Digest();
-  auto r = bare.Advance(AdvanceRequest{enrolled->state.id, "exit", "2026-11-02", {}, "lea"});
+  auto r = bare.Advance(AdvanceRequest{enrolled->state.id, "exit", "2026-11-02", {}, "lea", ""});
   ASSERT_TRUE(r.status().IsRefused());
   EXPECT_EQ(r.status().message(), "guard throwing_guard.explodes is not available: plugin throwing_guard is not loaded");
   EXPECT_EQ(Digest(), before);

@@ -365,8 +365,11 @@ class Engine {
   Result<std::vector<ReportInfo>> ListReports() const;
   Result<ReportResult> RunReport(const ReportQuery& query) const;
 
- private:
+  // The engine's internals (engine/src/core/engine_impl.h); named here only
+  // so that its source files can name its nested types.
   struct Impl;
+
+ private:
   Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;

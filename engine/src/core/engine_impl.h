@@ -1,6 +1,6 @@
 // Private to engine/src/core: what the Engine's source files share (helpers
 // and Engine::Impl). Split by concept: engine.cc (programmes, pathway
-// commands), persons.cc (persons), reads.cc (reads).
+// commands), persons.cc (persons), reads.cc (reads), requests.cc (request ids).
 #pragma once
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "core/commit.h"
 #include "core/keys.h"
 #include "parcours/engine.h"
 #include "parcours/ids.h"
@@ -25,6 +26,9 @@ namespace parcours {
 constexpr int kMinAge = 14;
 constexpr int kMaxAge = 100;
 constexpr int kMaxIdAttempts = 64;
+// How many times a command is planned again when what it read changed
+// before it could commit (docs/architecture.md "The command path").
+constexpr int kMaxPlans = 16;
 
 // A user's text in a message: quoted, escaped and cut when long (EchoText).
 inline std::string Quoted(std::string_view s) { return EchoText(s); }
@@ -105,7 +109,9 @@ inline std::string NextMoves(const Workflow& wf, std::string_view step) {
 struct Engine::Impl {
   Impl(Store& s, const Clock& c, std::shared_ptr<spdlog::logger> l, EventBus& b,
        boost::asio::io_context& i, const PluginRegistry* p)
-      : store(s), clock(c), log(std::move(l)), bus(b), io(i), plugins(p) {}
+      : store(s), clock(c), log(std::move(l)), bus(b), io(i), plugins(p) {
+    if (!store.read_only()) committer = std::make_unique<Committer>(store);
+  }
 
   Store& store;
   const Clock& clock;
@@ -114,23 +120,92 @@ struct Engine::Impl {
   boost::asio::io_context& io;
   const PluginRegistry* plugins;
   PluginRegistry::ReaderHandle pathway_reader;  // set by Engine(): plugins read pathways through it
+  std::unique_ptr<Committer> committer;         // null on a store opened read-only
 
-  std::mutex write_mu;  // one writer at a time: read-check-write sequences stay valid
+  std::mutex rng_mu;
   std::mt19937_64 rng{std::random_device{}()};
   mutable std::mutex cache_mu;
   mutable std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> workflows;
 
-  Result<std::optional<Json>> GetJson(Domain d, std::string_view key, std::string_view what) const {
-    PARCOURS_ASSIGN_OR_RETURN(auto raw, store.Get(d, key));
+  // ---- the command path ----------------------------------------------------------
+
+  // What a plan produces: the writes with the expectations they rest on, and
+  // the command's result once they are committed.
+  template <typename T>
+  struct Planned {
+    Mutation mutation;
+    T result;
+  };
+
+  // Plans a write command on a snapshot and commits it; plans again (on a
+  // newer snapshot) while what it read changed before it could commit. With a
+  // request id, a command already done returns its first result, and the id
+  // is recorded in the same batch as the command's writes. `plan` is called
+  // as plan(const StoreReader&) -> Result<Planned<T>>.
+  template <typename T, typename Plan>
+  Result<T> Run(std::string_view command, const std::string& request_id, Plan&& plan) {
+    PARCOURS_RETURN_IF_ERROR(CheckRequestId(request_id));
+    if (!committer) return Status::Internal("write on a store opened read-only");
+    for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
+      const std::unique_ptr<StoreReader> snapshot = store.Snapshot();
+      if (!request_id.empty()) {
+        PARCOURS_ASSIGN_OR_RETURN(auto done, FindRequest(*snapshot, command, request_id));
+        if (done) {
+          T first;
+          PARCOURS_RETURN_IF_ERROR(Restore(*snapshot, *done, first));
+          return first;
+        }
+      }
+      PARCOURS_ASSIGN_OR_RETURN(Planned<T> planned, plan(static_cast<const StoreReader&>(*snapshot)));
+      if (!request_id.empty()) RecordRequest(planned.mutation, command, request_id, Stored(planned.result));
+      const Committer::Committed c = committer->Commit(std::move(planned.mutation));
+      if (c.outcome == Committer::Outcome::kCommitted) return std::move(planned.result);
+      if (c.outcome == Committer::Outcome::kFailed) return c.status;
+    }
+    return Status::Unavailable("the " + std::string(command) + " kept meeting other commands changing the same data (" +
+                                   std::to_string(kMaxPlans) + " tries); nothing was written",
+                               "Try again.");
+  }
+
+  // Request ids (requests.cc).
+  static Status CheckRequestId(const std::string& id);
+  Result<std::optional<Json>> FindRequest(const StoreReader& r, std::string_view command, const std::string& id) const;
+  void RecordRequest(Mutation& m, std::string_view command, const std::string& id, Json result) const;
+  // Deletes request ids older than kRequestIdDays (+1); run when a writer opens.
+  Status ForgetOldRequests();
+  // A command's result as stored with its request id, and back.
+  static Json Stored(const CommandResult& r);
+  static Json Stored(const Person& p) { return p.ToJson(); }
+  static Json Stored(const InstallResult& r);
+  static Json Stored(const AddedUser& r);
+  Status Restore(const StoreReader& r, const Json& j, CommandResult& out) const;
+  Status Restore(const StoreReader& r, const Json& j, Person& out) const;
+  Status Restore(const StoreReader& r, const Json& j, InstallResult& out) const;
+  Status Restore(const StoreReader& r, const Json& j, AddedUser& out) const;
+
+  // ---- reads, on a snapshot or the latest state ------------------------------------
+
+  Result<std::optional<Json>> GetJson(const StoreReader& r, Domain d, std::string_view key,
+                                      std::string_view what) const {
+    PARCOURS_ASSIGN_OR_RETURN(auto raw, r.Get(d, key));
     if (!raw) return std::optional<Json>();
     PARCOURS_ASSIGN_OR_RETURN(Json j, ParseStoredJson(*raw, what));
     return std::optional<Json>(std::move(j));
   }
+  Result<std::optional<Json>> GetJson(Domain d, std::string_view key, std::string_view what) const {
+    return GetJson(store, d, key, what);
+  }
 
-  Result<std::string> UnusedId(char prefix, Domain domain) {
+  // A new id not in `domain` as `r` sees it; the plan must also expect it
+  // absent at commit (ClaimId).
+  Result<std::string> UnusedId(const StoreReader& r, char prefix, Domain domain) {
     for (int i = 0; i < kMaxIdAttempts; ++i) {
-      std::string id = NewId(prefix, rng);
-      PARCOURS_ASSIGN_OR_RETURN(auto existing, store.Get(domain, id));
+      std::string id;
+      {
+        std::lock_guard lock(rng_mu);
+        id = NewId(prefix, rng);
+      }
+      PARCOURS_ASSIGN_OR_RETURN(auto existing, r.Get(domain, id));
       if (!existing) return id;
     }
     return Status::Internal("could not find an unused id");
@@ -145,17 +220,30 @@ struct Engine::Impl {
     return *id;
   }
 
-  Result<PathwayState> LoadState(std::string_view typed) const {
+  // A pathway's state and its stored bytes (for the plan's expectation that
+  // nobody changed it before the commit).
+  struct LoadedState {
+    PathwayState state;
+    std::string raw;
+  };
+  Result<LoadedState> LoadStateRaw(const StoreReader& r, std::string_view typed) const {
     PARCOURS_ASSIGN_OR_RETURN(std::string id, PathwayId(typed));
-    PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(Domain::kPathways, id, "pathway"));
-    if (!j) return Status::NotFound("no pathway " + id, "See `parcours caseload` for your pathways.");
-    return PathwayState::FromJson(*j);
+    PARCOURS_ASSIGN_OR_RETURN(auto raw, r.Get(Domain::kPathways, id));
+    if (!raw) return Status::NotFound("no pathway " + id, "See `parcours caseload` for your pathways.");
+    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseStoredJson(*raw, "pathway"));
+    PARCOURS_ASSIGN_OR_RETURN(PathwayState state, PathwayState::FromJson(j));
+    return LoadedState{std::move(state), std::move(*raw)};
   }
+  Result<PathwayState> LoadState(const StoreReader& r, std::string_view typed) const {
+    PARCOURS_ASSIGN_OR_RETURN(LoadedState loaded, LoadStateRaw(r, typed));
+    return std::move(loaded.state);
+  }
+  Result<PathwayState> LoadState(std::string_view typed) const { return LoadState(store, typed); }
 
-  Result<std::vector<Event>> LoadEvents(const std::string& pathway) const {
+  Result<std::vector<Event>> LoadEvents(const StoreReader& r, const std::string& pathway) const {
     std::vector<Event> events;
     Status decode;
-    PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(
+    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(
         Domain::kEvents, keys::EventPrefix(pathway), [&](std::string_view, std::string_view v) {
           auto j = ParseStoredJson(v, "event");
           if (!j.ok()) { decode = j.status(); return false; }
@@ -167,6 +255,14 @@ struct Engine::Impl {
     PARCOURS_RETURN_IF_ERROR(decode);
     return events;
   }
+  Result<std::vector<Event>> LoadEvents(const std::string& pathway) const { return LoadEvents(store, pathway); }
+
+  // Programmes and persons as `r` sees them (engine.cc, persons.cc).
+  Result<ProgrammeInfo> ProgrammeInfoAt(const StoreReader& r, const std::string& id) const;
+  Result<std::vector<ProgrammeInfo>> ProgrammesAt(const StoreReader& r) const;
+  Result<std::shared_ptr<const Workflow>> WorkflowAt(const StoreReader& r, const std::string& id, int version) const;
+  Result<Person> PersonAt(const StoreReader& r, const std::string& typed) const;
+  Result<std::vector<PathwayState>> PathwaysOfPersonAt(const StoreReader& r, const std::string& person_id) const;
 
   // The effective date of a new event on a pathway whose latest dated event is
   // `after` (nullopt for an enrolment).
@@ -193,43 +289,46 @@ struct Engine::Impl {
     return date;
   }
 
-  // Commits `event` and the move of the pathway from `before` (nullopt for an
-  // enrolment) to `after`, with every index it touches, in one write batch.
-  // `day_removed` lists report-index keys that stop being effective, and
-  // `day_restored` entries that come back into effect (voids).
-  Status Commit(const std::optional<PathwayState>& before, const PathwayState& after,
-                const Event& event, const Workflow& wf,
-                const std::vector<std::string>& day_removed = {},
-                const std::vector<std::string>& notify = {},
-                const std::vector<std::pair<std::string, std::string>>& day_restored = {}) {
+  // The writes of `event` moving the pathway from `before` (nullopt for an
+  // enrolment) to `after`, with every index it touches, expecting the
+  // pathway's stored state to be still `before` (absent for an enrolment) at
+  // commit. `day_removed` lists report-index keys that stop being effective,
+  // and `day_restored` entries that come back into effect (voids). Once
+  // durable: logged, published, and `notify` actions run.
+  Result<Mutation> PathwayMutation(const std::optional<LoadedState>& before, const PathwayState& after,
+                                   const Event& event, const Workflow& wf,
+                                   const std::vector<std::string>& day_removed = {},
+                                   const std::vector<std::string>& notify = {},
+                                   const std::vector<std::pair<std::string, std::string>>& day_restored = {}) {
     PARCOURS_RETURN_IF_ERROR(CheckActor(event.actor));
-    WriteBatch batch;
-    batch.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
-    batch.Put(Domain::kPathways, after.id, after.ToJson().dump());
+    Mutation m;
+    m.ExpectValue(Domain::kPathways, after.id, before ? std::optional<std::string>(before->raw) : std::nullopt);
+    m.ExpectAbsent(Domain::kEvents, keys::Event(event.pathway, event.seq));
+    m.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
+    m.Put(Domain::kPathways, after.id, after.ToJson().dump());
 
     const auto new_entries = StateIndexEntries(after);
     if (before) {
-      const auto old_entries = StateIndexEntries(*before);
-      for (const auto& [k, v] : old_entries) {
+      for (const auto& [k, v] : StateIndexEntries(before->state)) {
         const bool kept = std::any_of(new_entries.begin(), new_entries.end(),
                                       [&](const auto& n) { return n.first == k; });
-        if (!kept) batch.Delete(Domain::kIndexes, k);
+        if (!kept) m.Delete(Domain::kIndexes, k);
       }
     }
-    for (const auto& [k, v] : new_entries) batch.Put(Domain::kIndexes, k, v);
+    for (const auto& [k, v] : new_entries) m.Put(Domain::kIndexes, k, v);
     if (IsDatedPathwayEvent(event.kind)) {
       auto [k, v] = DayIndexEntry(after, event, wf);
-      batch.Put(Domain::kIndexes, k, v);
+      m.Put(Domain::kIndexes, std::move(k), std::move(v));
     }
-    for (const auto& k : day_removed) batch.Delete(Domain::kIndexes, k);
-    for (const auto& [k, v] : day_restored) batch.Put(Domain::kIndexes, k, v);
+    for (const auto& k : day_removed) m.Delete(Domain::kIndexes, k);
+    for (const auto& [k, v] : day_restored) m.Put(Domain::kIndexes, k, v);
 
-    PARCOURS_RETURN_IF_ERROR(store.Write(batch));
-    if (log) log->info("{} #{} {} by {} ({})", event.pathway, event.seq, event.action, event.actor,
-                       event.date.iso());
-    bus.Publish(event);
-    Notify(notify, event, after.programme);
-    return Status::Ok();
+    m.on_durable = [this, event, notify, programme = after.programme] {
+      if (log) log->info("{} #{} {} by {} ({})", event.pathway, event.seq, event.action, event.actor, event.date.iso());
+      bus.Publish(event);
+      Notify(notify, event, programme);
+    };
+    return m;
   }
 
   // Runs the after-commit plugin actions of a committed event on the
@@ -250,11 +349,11 @@ struct Engine::Impl {
 
   // The rule context of a command (docs/workflow-format.md, "Rule context"):
   // what conditions and plugin hooks see. `state` is null for an enrolment.
-  Result<Json> RuleContext(const Workflow& wf, int version, const PathwayState* state, const Event& e,
-                           const Person& person, Date person_birth) const {
+  Result<Json> RuleContext(const StoreReader& r, const Workflow& wf, int version, const PathwayState* state,
+                           const Event& e, const Person& person, Date person_birth) const {
     Json history = Json::array();
     if (state) {
-      PARCOURS_ASSIGN_OR_RETURN(auto events, LoadEvents(state->id));
+      PARCOURS_ASSIGN_OR_RETURN(auto events, LoadEvents(r, state->id));
       const auto voided = VoidedSeqs(events);
       for (const auto& past : events) {
         if (past.kind == EventKind::kVoid || std::binary_search(voided.begin(), voided.end(), past.seq)) continue;
@@ -356,28 +455,29 @@ struct Engine::Impl {
   }
 
   // ApplyRules for an event on an existing pathway.
-  Status CheckRules(const ActionRules& rules, const Workflow& wf, const PathwayState& state, Event& e) const {
+  Status CheckRules(const StoreReader& r, const ActionRules& rules, const Workflow& wf, const PathwayState& state,
+                    Event& e) const {
     if (rules.empty()) return Status::Ok();
     Person person;
     Date birth;
-    auto p = GetPersonRecord(state.person);
+    auto p = GetPersonRecord(r, state.person);
     if (p.ok()) {
       person = std::move(*p);
       birth = person.birth;
     } else if (!p.status().IsNotFound()) {
       return p.status();
     }
-    PARCOURS_ASSIGN_OR_RETURN(Json ctx, RuleContext(wf, state.version, &state, e, person, birth));
+    PARCOURS_ASSIGN_OR_RETURN(Json ctx, RuleContext(r, wf, state.version, &state, e, person, birth));
     return ApplyRules(rules, wf, ctx, e);
   }
 
-  Result<Person> GetPersonRecord(const std::string& id) const {
-    PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(Domain::kPersons, id, "person"));
+  Result<Person> GetPersonRecord(const StoreReader& r, const std::string& id) const {
+    PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(r, Domain::kPersons, id, "person"));
     if (!j) return Status::NotFound("no person " + id);
     return Person::FromJson(*j);
   }
 
-  Result<CommandResult> Done(Event event, PathwayState state, std::shared_ptr<const Workflow> wf) {
+  static CommandResult Done(Event event, PathwayState state, std::shared_ptr<const Workflow> wf) {
     CommandResult r;
     r.next_transitions = Ids(wf->transitions_from(state.step));
     r.next_milestones = Ids(wf->milestones_in(state.step));

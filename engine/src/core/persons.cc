@@ -134,19 +134,24 @@ std::vector<std::string> NameIndexKeys(const Person& p) {
   return out;
 }
 
-// The id of a person registered with this name and birth date, other than
-// `except`; empty if none.
-Result<std::string> ProbableDuplicate(const Store& store, const std::string& name, Date birth,
-                                      const std::string& except) {
-  const std::string prefix = keys::NameBirthPrefix(FoldName(name), birth.iso());
-  std::string existing;
-  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view) {
+// Persons registered with this name and birth date: the index keys read
+// (what a plan expects unchanged at commit) and the first id other than
+// `except` (empty if none).
+struct Namesakes {
+  ExpectPrefix read;
+  std::string other;
+};
+Result<Namesakes> ProbableDuplicate(const StoreReader& r, const std::string& name, Date birth,
+                                    const std::string& except) {
+  Namesakes out{{Domain::kIndexes, keys::NameBirthPrefix(FoldName(name), birth.iso()), {}}, ""};
+  const std::string& prefix = out.read.prefix;
+  PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view) {
+    out.read.keys.emplace_back(k);
     std::string id(k.substr(prefix.size()));
-    if (id == except) return true;
-    existing = std::move(id);
-    return false;
+    if (id != except && out.other.empty()) out.other = std::move(id);
+    return true;
   }));
-  return existing;
+  return out;
 }
 
 }  // namespace
@@ -168,26 +173,33 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
     p.attr_history[key].push_back({std::nullopt, value});
   }
 
-  std::lock_guard lock(impl_->write_mu);
-  PARCOURS_ASSIGN_OR_RETURN(std::string existing, ProbableDuplicate(store_, p.name, p.birth, ""));
-  if (!existing.empty() && !req.allow_duplicate) {
-    PARCOURS_ASSIGN_OR_RETURN(Person other, GetPerson(existing));
-    return Status::Refused("a person named " + other.name + " born " + p.birth.iso() + " already exists: " +
-                               existing,
-                           "Use " + existing + ", or add --allow-duplicate if this is another person.");
-  }
-
-  PARCOURS_ASSIGN_OR_RETURN(p.id, impl_->UnusedId(kPersonPrefix, Domain::kPersons));
-  p.created = clock_.now_timestamp();
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
-
-  WriteBatch batch;
-  batch.Put(Domain::kPersons, p.id, p.ToJson().dump());
-  for (const auto& k : NameIndexKeys(p)) batch.Put(Domain::kIndexes, k, "");
-  PARCOURS_RETURN_IF_ERROR(store_.Write(batch));
-  if (log_) log_->info("person {} added by {}", p.id, req.actor);
-  return p;
+  using Planned = Impl::Planned<Person>;
+  return impl_->Run<Person>("registration", req.request_id, [&](const StoreReader& r) -> Result<Planned> {
+    Planned planned{{}, p};
+    Person& added = planned.result;
+    PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, added.name, added.birth, ""));
+    if (!namesakes.other.empty() && !req.allow_duplicate) {
+      PARCOURS_ASSIGN_OR_RETURN(Person other, impl_->PersonAt(r, namesakes.other));
+      return Status::Refused("a person named " + other.name + " born " + added.birth.iso() + " already exists: " +
+                                 other.id,
+                             "Use " + other.id + ", or add --allow-duplicate if this is another person.");
+    }
+    PARCOURS_ASSIGN_OR_RETURN(added.id, impl_->UnusedId(r, kPersonPrefix, Domain::kPersons));
+    added.created = clock_.now_timestamp();
+    auto& m = planned.mutation;
+    m.ExpectAbsent(Domain::kPersons, added.id);
+    // Two registrations of the same person at once: one of them is planned
+    // again and finds the other.
+    if (!req.allow_duplicate) m.expect_prefixes.push_back(std::move(namesakes.read));
+    m.Put(Domain::kPersons, added.id, added.ToJson().dump());
+    for (const auto& k : NameIndexKeys(added)) m.Put(Domain::kIndexes, k, "");
+    m.on_durable = [this, id = added.id, actor = req.actor] {
+      if (log_) log_->info("person {} added by {}", id, actor);
+    };
+    return planned;
+  });
 }
 
 Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
@@ -215,8 +227,9 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   // (an empty one is refused, not taken as today).
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
 
-  std::lock_guard lock(impl_->write_mu);
-  PARCOURS_ASSIGN_OR_RETURN(const Person before, GetPerson(req.person));
+  using Planned = Impl::Planned<Person>;
+  return impl_->Run<Person>("person edit", req.request_id, [&](const StoreReader& r) -> Result<Planned> {
+  PARCOURS_ASSIGN_OR_RETURN(const Person before, impl_->PersonAt(r, req.person));
   Person p = before;
   PersonChange change;
   change.recorded = clock_.now_timestamp();
@@ -260,8 +273,11 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
                                (req.attrs.empty() ? "" : " on " + date.iso()),
                            "See them with `parcours person show " + p.id + "`.");
   }
+  std::optional<ExpectPrefix> expect_namesakes;
   if (change.changes.count("name") || change.changes.count("birth")) {
-    PARCOURS_ASSIGN_OR_RETURN(std::string existing, ProbableDuplicate(store_, p.name, p.birth, p.id));
+    PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, p.name, p.birth, p.id));
+    const std::string& existing = namesakes.other;
+    if (!req.allow_duplicate) expect_namesakes = std::move(namesakes.read);
     if (!existing.empty() && !req.allow_duplicate) {
       return Status::Refused("a person named " + p.name + " born " + p.birth.iso() + " already exists: " + existing,
                              "Check that " + p.id + " and " + existing +
@@ -270,35 +286,45 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   }
   p.changes.push_back(std::move(change));
 
-  WriteBatch batch;
-  batch.Put(Domain::kPersons, p.id, p.ToJson().dump());
+  Mutation m;
+  PARCOURS_ASSIGN_OR_RETURN(auto before_raw, r.Get(Domain::kPersons, p.id));
+  m.ExpectValue(Domain::kPersons, p.id, std::move(before_raw));
+  if (expect_namesakes) m.expect_prefixes.push_back(std::move(*expect_namesakes));
+  m.Put(Domain::kPersons, p.id, p.ToJson().dump());
   const auto old_keys = NameIndexKeys(before), new_keys = NameIndexKeys(p);
   for (const auto& k : old_keys)
-    if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) batch.Delete(Domain::kIndexes, k);
-  for (const auto& k : new_keys) batch.Put(Domain::kIndexes, k, "");
-  // Each pathway's entry holds the sex, age and attributes on its enrolment date.
-  PARCOURS_ASSIGN_OR_RETURN(auto pathways, PathwaysOfPerson(p.id));
+    if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) m.Delete(Domain::kIndexes, k);
+  for (const auto& k : new_keys) m.Put(Domain::kIndexes, k, "");
+  // Each pathway's entry holds the sex, age and attributes on its enrolment
+  // date; each pathway is expected unchanged, as for its own commands.
+  PARCOURS_ASSIGN_OR_RETURN(auto pathways, impl_->PathwaysOfPersonAt(r, p.id));
   for (auto& s : pathways) {
     Json entry = s.entry;
     entry["sex"] = p.sex;
     entry["age"] = age_on(p.birth, s.enrolled);
     entry["attrs"] = p.AttrsOn(s.enrolled);
     if (entry == s.entry) continue;
+    PARCOURS_ASSIGN_OR_RETURN(auto state_raw, r.Get(Domain::kPathways, s.id));
+    m.ExpectValue(Domain::kPathways, s.id, std::move(state_raw));
     s.entry = std::move(entry);
-    batch.Put(Domain::kPathways, s.id, s.ToJson().dump());
+    m.Put(Domain::kPathways, s.id, s.ToJson().dump());
   }
-  PARCOURS_RETURN_IF_ERROR(store_.Write(batch));
-  if (log_) log_->info("person {} edited by {}", p.id, req.actor);
-  return p;
+  m.on_durable = [this, id = p.id, actor = req.actor] {
+    if (log_) log_->info("person {} edited by {}", id, actor);
+  };
+  return Planned{std::move(m), std::move(p)};
+  });
 }
 
-Result<Person> Engine::GetPerson(const std::string& typed) const {
+Result<Person> Engine::GetPerson(const std::string& typed) const { return impl_->PersonAt(store_, typed); }
+
+Result<Person> Engine::Impl::PersonAt(const StoreReader& r, const std::string& typed) const {
   auto id = NormalizeId(kPersonPrefix, typed);
   if (!id) {
     return Status::NotFound("no person " + Quoted(typed),
                             "Person ids look like P-7K2M9 (see `parcours person find NAME`).");
   }
-  PARCOURS_ASSIGN_OR_RETURN(auto j, impl_->GetJson(Domain::kPersons, *id, "person"));
+  PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(r, Domain::kPersons, *id, "person"));
   if (!j) return Status::NotFound("no person " + *id, "Search by name with `parcours person find NAME`.");
   return Person::FromJson(*j);
 }
@@ -309,15 +335,16 @@ Result<std::vector<Person>> Engine::FindPersons(const std::string& text) const {
   // Scan the index of the longest (most selective) word, check the others.
   const std::string& lead = *std::max_element(
       query.begin(), query.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
   std::set<std::string> candidates;
-  PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(
+  PARCOURS_RETURN_IF_ERROR(snapshot->ScanPrefix(
       Domain::kIndexes, keys::NameTokenPrefix(lead), [&](std::string_view k, std::string_view) {
         candidates.emplace(k.substr(k.rfind('\0') + 1));
         return true;
       }));
   std::vector<Person> found;
   for (const auto& id : candidates) {
-    PARCOURS_ASSIGN_OR_RETURN(auto person, GetPerson(id));
+    PARCOURS_ASSIGN_OR_RETURN(auto person, impl_->PersonAt(*snapshot, id));
     const auto words = NameTokens(FoldName(person.name));
     const bool all = std::all_of(query.begin(), query.end(), [&](const std::string& q) {
       return std::any_of(words.begin(), words.end(),
@@ -332,15 +359,20 @@ Result<std::vector<Person>> Engine::FindPersons(const std::string& text) const {
 }
 
 Result<std::vector<PathwayState>> Engine::PathwaysOfPerson(const std::string& person_id) const {
+  return impl_->PathwaysOfPersonAt(*store_.Snapshot(), person_id);
+}
+
+Result<std::vector<PathwayState>> Engine::Impl::PathwaysOfPersonAt(const StoreReader& r,
+                                                                   const std::string& person_id) const {
   std::vector<std::string> ids;
-  PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(
+  PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(
       Domain::kIndexes, keys::PersonPathwayPrefix(person_id), [&](std::string_view k, std::string_view) {
         ids.emplace_back(k.substr(k.rfind('\0') + 1));
         return true;
       }));
   std::vector<PathwayState> out;
   for (const auto& id : ids) {
-    PARCOURS_ASSIGN_OR_RETURN(auto s, impl_->LoadState(id));
+    PARCOURS_ASSIGN_OR_RETURN(auto s, LoadState(r, id));
     out.push_back(std::move(s));
   }
   return out;

@@ -9,13 +9,18 @@ namespace parcours {
 
 // ---- reads ----------------------------------------------------------------------------
 
+// Each read that combines several lookups makes them on one snapshot, so that
+// it never mixes two points in time.
+
 Result<PathwayView> Engine::GetPathway(const std::string& id) const {
+  const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
+  const StoreReader& r = *snapshot;
   PathwayView view;
-  PARCOURS_ASSIGN_OR_RETURN(view.state, impl_->LoadState(id));
-  PARCOURS_ASSIGN_OR_RETURN(view.workflow, GetWorkflow(view.state.programme, view.state.version));
-  PARCOURS_ASSIGN_OR_RETURN(view.events, impl_->LoadEvents(view.state.id));
+  PARCOURS_ASSIGN_OR_RETURN(view.state, impl_->LoadState(r, id));
+  PARCOURS_ASSIGN_OR_RETURN(view.workflow, impl_->WorkflowAt(r, view.state.programme, view.state.version));
+  PARCOURS_ASSIGN_OR_RETURN(view.events, impl_->LoadEvents(r, view.state.id));
   view.voided = VoidedSeqs(view.events);
-  auto person = GetPerson(view.state.person);
+  auto person = impl_->PersonAt(r, view.state.person);
   if (person.ok()) view.person = std::move(*person);
   else if (!person.status().IsNotFound()) return person.status();
   return view;
@@ -26,6 +31,8 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
     return Status::Refused("--all and --referent " + Quoted(q.referent) + " contradict each other",
                            "Give --all for everyone's pathways, or --referent NAME for one referent's.");
   }
+  const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
+  const StoreReader& r = *snapshot;
   // Whose pathways: the referent asked for, else the actor's, else everyone's.
   const std::string referent = !q.referent.empty() ? q.referent : (q.all ? std::string() : q.actor);
   if (!q.step.empty()) {
@@ -34,15 +41,15 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
     // enrolled under, so an older version's step may still hold some.
     std::vector<ProgrammeInfo> programmes;
     if (q.programme.empty()) {
-      PARCOURS_ASSIGN_OR_RETURN(programmes, ListProgrammes());
+      PARCOURS_ASSIGN_OR_RETURN(programmes, impl_->ProgrammesAt(r));
     } else {
-      PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
+      PARCOURS_ASSIGN_OR_RETURN(auto info, impl_->ProgrammeInfoAt(r, q.programme));
       programmes.push_back(std::move(info));
     }
     std::vector<std::string> steps;  // in pathway order, latest version first, each once
     for (const auto& p : programmes) {
       for (int v = p.version; v >= 1; --v) {
-        PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(p.id, v));
+        PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, p.id, v));
         for (const auto& s : wf->steps)
           if (std::find(steps.begin(), steps.end(), s.id) == steps.end()) steps.push_back(s.id);
       }
@@ -55,26 +62,25 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
                              "Steps: " + JoinWords(steps) + ".");
     }
   } else if (!q.programme.empty()) {
-    PARCOURS_RETURN_IF_ERROR(GetProgrammeInfo(q.programme).status());
+    PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(r, q.programme).status());
   }
   std::vector<std::string> ids;
   const std::string prefix =
       referent.empty() ? keys::OpenPrefix(q.programme) : keys::ReferentPrefix(referent);
-  PARCOURS_RETURN_IF_ERROR(store_.ScanPrefix(Domain::kIndexes, prefix,
-                                             [&](std::string_view k, std::string_view) {
-                                               ids.emplace_back(k.substr(k.rfind('\0') + 1));
-                                               return true;
-                                             }));
+  PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view) {
+    ids.emplace_back(k.substr(k.rfind('\0') + 1));
+    return true;
+  }));
   const Date today = clock_.today();
   std::vector<CaseloadEntry> out;
   for (const auto& id : ids) {
-    PARCOURS_ASSIGN_OR_RETURN(auto s, impl_->LoadState(id));
+    PARCOURS_ASSIGN_OR_RETURN(auto s, impl_->LoadState(r, id));
     if (!q.programme.empty() && s.programme != q.programme) continue;
     if (!q.step.empty() && s.step != q.step) continue;
     CaseloadEntry entry;
     entry.days_in_step = s.step_since.days_until(today);
     entry.days_since_last_event = s.last_event.days_until(today);
-    auto person = GetPerson(s.person);
+    auto person = impl_->PersonAt(r, s.person);
     if (person.ok()) entry.person_name = person->name;
     entry.state = std::move(s);
     out.push_back(std::move(entry));
@@ -89,10 +95,11 @@ Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) cons
 }
 
 Result<OutcomesReport> Engine::Outcomes(const OutcomesQuery& q) const {
-  PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
+  const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
+  PARCOURS_ASSIGN_OR_RETURN(auto info, impl_->ProgrammeInfoAt(*snapshot, q.programme));
   PARCOURS_ASSIGN_OR_RETURN(const ReportPeriod period, ParseReportPeriod(q.from, q.to));
-  PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));
-  return ComputeOutcomes(store_, *wf, period.from, period.to);
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(*snapshot, info.id, info.version));
+  return ComputeOutcomes(*snapshot, *wf, period.from, period.to);
 }
 
 }  // namespace parcours

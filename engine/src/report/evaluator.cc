@@ -278,7 +278,7 @@ std::pair<Date, Date> PreviousPeriod(Date from, Date to) {
   return {previous_to.plus_days(-from.days_until(to)), previous_to};
 }
 
-Result<ReportResult> EvaluateReport(const Store& store, const ReportDefinition& def, const Workflow& wf,
+Result<ReportResult> EvaluateReport(const StoreReader& store, const ReportDefinition& def, const Workflow& wf,
                                     Date from, Date to) {
   const std::size_t n = def.indicators.size();
   const std::pair<Date, Date> previous_period = PreviousPeriod(from, to);

@@ -24,7 +24,7 @@ Result<ReportPeriod> ParseReportPeriod(const std::string& from, const std::strin
 // Errors: Refused when a condition fails on an event (naming the report, the
 // indicator, the pathway and the date); Corruption when stored data does not
 // decode.
-Result<ReportResult> EvaluateReport(const Store& store, const ReportDefinition& definition,
+Result<ReportResult> EvaluateReport(const StoreReader& store, const ReportDefinition& definition,
                                     const Workflow& workflow, Date from, Date to);
 
 // The period compared with [from, to], ending the day before `from`: when

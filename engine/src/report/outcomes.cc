@@ -53,7 +53,7 @@ const char* AgeBand(int age) {
   return "50_plus";
 }
 
-Result<OutcomesReport> ComputeOutcomes(const Store& store, const Workflow& wf, Date from, Date to) {
+Result<OutcomesReport> ComputeOutcomes(const StoreReader& store, const Workflow& wf, Date from, Date to) {
   PARCOURS_ASSIGN_OR_RETURN(auto result, EvaluateReport(store, OutcomesDefinition(), wf, from, to));
   OutcomesReport report;
   report.programme = result.programme;

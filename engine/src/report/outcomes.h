@@ -11,6 +11,6 @@ namespace parcours {
 // The outcomes report of programme `workflow.id` over [from, to] (inclusive).
 // `workflow` (the latest version) supplies the breakdown values to show even
 // when nobody has them (prescribers, exit reasons). Definitions: docs/reports.md.
-Result<OutcomesReport> ComputeOutcomes(const Store& store, const Workflow& workflow, Date from, Date to);
+Result<OutcomesReport> ComputeOutcomes(const StoreReader& store, const Workflow& workflow, Date from, Date to);
 
 }  // namespace parcours

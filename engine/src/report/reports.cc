@@ -78,7 +78,7 @@ Result<ReportResult> Engine::RunReport(const ReportQuery& q) const {
   }
   PARCOURS_ASSIGN_OR_RETURN(const ReportPeriod period, ParseReportPeriod(q.from, q.to));
   PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));
-  return EvaluateReport(store_, definition, *wf, period.from, period.to);
+  return EvaluateReport(*store_.Snapshot(), definition, *wf, period.from, period.to);
 }
 
 }  // namespace parcours

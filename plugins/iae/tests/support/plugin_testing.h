@@ -314,7 +314,7 @@ class EngineHarness {
   // A person with `attrs`; returns the person id ("" on failure).
   std::string AddPerson(const std::string& name, const std::string& sex, const std::string& birth,
                         std::map<std::string, std::string> attrs = {}) {
-    AddPersonRequest req{name, birth, sex, std::move(attrs), true, "cip1"};
+    AddPersonRequest req{name, birth, sex, std::move(attrs), true, "cip1", ""};
     auto r = engine_->AddPerson(req);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->id : std::string();
@@ -322,15 +322,15 @@ class EngineHarness {
 
   Result<CommandResult> Enroll(const std::string& person, const std::string& programme, const std::string& date,
                                RawFields fields) {
-    return engine_->Enroll(EnrollRequest{person, programme, date, "cip1", std::move(fields), "cip1"});
+    return engine_->Enroll(EnrollRequest{person, programme, date, "cip1", std::move(fields), "cip1", ""});
   }
   Result<CommandResult> Advance(const std::string& pathway, const std::string& transition, const std::string& date,
                                 RawFields fields = {}) {
-    return engine_->Advance(AdvanceRequest{pathway, transition, date, std::move(fields), "cip1"});
+    return engine_->Advance(AdvanceRequest{pathway, transition, date, std::move(fields), "cip1", ""});
   }
   Result<CommandResult> Record(const std::string& pathway, const std::string& milestone, const std::string& date,
                                RawFields fields = {}) {
-    return engine_->Record(RecordRequest{pathway, milestone, date, std::move(fields), "cip1"});
+    return engine_->Record(RecordRequest{pathway, milestone, date, std::move(fields), "cip1", ""});
   }
 
   // Enrols and returns the pathway id, failing the test on refusal.
