@@ -51,7 +51,7 @@ Result<InstallResult> Engine::InstallProgramme(std::string_view yaml, const std:
   const Workflow& wf = *load.workflow;
   const Json canonical = wf.to_json();
   using Planned = Impl::Planned<InstallResult>;
-  return impl_->Run<InstallResult>("programme install", "", [&](const StoreReader& r) -> Result<Planned> {
+  return impl_->Run<InstallResult>("programme install", "", "", [&](const StoreReader& r) -> Result<Planned> {
     int latest = 0;
     PARCOURS_ASSIGN_OR_RETURN(auto head, r.Get(Domain::kProgrammes, keys::ProgrammeHead(wf.id)));
     Planned planned;
@@ -177,7 +177,7 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent,
                             CleanText(req.referent.empty() ? req.actor : req.referent,
                                       "referent", kMaxNameChars));
-  return impl_->Run<CommandResult>("enrolment", req.request_id, [&](const StoreReader& r) -> Result<PlannedCommand> {
+  return impl_->Run<CommandResult>("enrolment", req.request_id, "", [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(Person person, impl_->PersonAt(r, req.person));
     PARCOURS_ASSIGN_OR_RETURN(auto info, impl_->ProgrammeInfoAt(r, req.programme));
     PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, info.id, info.version));
@@ -252,7 +252,7 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
 }
 
 Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
-  return impl_->Run<CommandResult>("transition", req.request_id, [&](const StoreReader& r) -> Result<PlannedCommand> {
+  return impl_->Run<CommandResult>("transition", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
     PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
@@ -288,7 +288,7 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
 }
 
 Result<CommandResult> Engine::Record(const RecordRequest& req) {
-  return impl_->Run<CommandResult>("milestone", req.request_id, [&](const StoreReader& r) -> Result<PlannedCommand> {
+  return impl_->Run<CommandResult>("milestone", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
     PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
@@ -325,7 +325,7 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
 
 Result<CommandResult> Engine::Assign(const AssignRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent, CleanText(req.referent, "referent", kMaxNameChars));
-  return impl_->Run<CommandResult>("assignment", req.request_id, [&](const StoreReader& r) -> Result<PlannedCommand> {
+  return impl_->Run<CommandResult>("assignment", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
     PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,7 @@ struct Engine::Impl {
   PluginRegistry::ReaderHandle pathway_reader;  // set by Engine(): plugins read pathways through it
   std::unique_ptr<Committer> committer;         // null on a store opened read-only
 
+  std::array<std::mutex, 64> pathway_locks;  // by hash of the pathway id: see Run
   std::mutex rng_mu;
   std::mt19937_64 rng{std::random_device{}()};
   mutable std::mutex cache_mu;
@@ -142,10 +144,19 @@ struct Engine::Impl {
   // request id, a command already done returns its first result, and the id
   // is recorded in the same batch as the command's writes. `plan` is called
   // as plan(const StoreReader&) -> Result<Planned<T>>.
+  //
+  // Commands on one pathway (`pathway`, when not empty) follow each other:
+  // each needs the state the previous one commits, so planning it earlier
+  // would only conflict. They hold that pathway's lock from plan to commit;
+  // commands on other pathways plan meanwhile and share the batch.
   template <typename T, typename Plan>
-  Result<T> Run(std::string_view command, const std::string& request_id, Plan&& plan) {
+  Result<T> Run(std::string_view command, const std::string& request_id, std::string_view pathway, Plan&& plan) {
     PARCOURS_RETURN_IF_ERROR(CheckRequestId(request_id));
     if (!committer) return Status::Internal("write on a store opened read-only");
+    std::unique_lock<std::mutex> serial;
+    if (!pathway.empty()) {
+      serial = std::unique_lock(pathway_locks[std::hash<std::string_view>()(pathway) % pathway_locks.size()]);
+    }
     for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
       const std::unique_ptr<StoreReader> snapshot = store.Snapshot();
       if (!request_id.empty()) {
@@ -209,6 +220,12 @@ struct Engine::Impl {
       if (!existing) return id;
     }
     return Status::Internal("could not find an unused id");
+  }
+
+  // The lock key of a command on the pathway typed as `typed` (see Run).
+  static std::string PathwayKey(std::string_view typed) {
+    auto id = NormalizeId(kPathwayPrefix, typed);
+    return id ? *id : std::string(typed);
   }
 
   Result<std::string> PathwayId(std::string_view typed) const {

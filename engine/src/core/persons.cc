@@ -176,7 +176,7 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
   using Planned = Impl::Planned<Person>;
-  return impl_->Run<Person>("registration", req.request_id, [&](const StoreReader& r) -> Result<Planned> {
+  return impl_->Run<Person>("registration", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
     Planned planned{{}, p};
     Person& added = planned.result;
     PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, added.name, added.birth, ""));
@@ -228,7 +228,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
 
   using Planned = Impl::Planned<Person>;
-  return impl_->Run<Person>("person edit", req.request_id, [&](const StoreReader& r) -> Result<Planned> {
+  return impl_->Run<Person>("person edit", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
   PARCOURS_ASSIGN_OR_RETURN(const Person before, impl_->PersonAt(r, req.person));
   Person p = before;
   PersonChange change;

@@ -9,7 +9,7 @@ using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 Result<CommandResult> Engine::Void(const VoidRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string reason, CleanText(req.reason, "reason", kMaxReasonChars));
   return impl_->Run<CommandResult>(
-      "void", req.request_id, [&](const StoreReader& r) -> Result<PlannedCommand> {
+      "void", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
         PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
         const PathwayState& before = loaded.state;
         PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
