@@ -11,6 +11,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libboost-all-dev libspdlog-dev libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libbenchmark-dev libicu-dev
+  # User tokens: SHA-256 and a CSPRNG from a maintained library, not hand-written crypto.
+  libssl-dev
 )
 
 missing=()

@@ -97,4 +97,10 @@ inline std::string Day(std::string_view programme, std::string_view date, std::s
 }
 inline std::string DayPrefix(std::string_view programme) { return Join({"day", programme, ""}); }
 
+// meta: user \0 <name> -> {name, role, token_sha256, created, created_by,
+// revoked, revoked_by}; token \0 <sha256 hex of a token> -> user name
+inline std::string User(std::string_view name) { return Join({"user", name}); }
+inline std::string UserPrefix() { return Join({"user", ""}); }
+inline std::string Token(std::string_view sha256_hex) { return Join({"token", sha256_hex}); }
+
 }  // namespace parcours::keys
