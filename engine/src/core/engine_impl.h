@@ -17,6 +17,7 @@
 #include <boost/asio/post.hpp>
 
 #include "core/commit.h"
+#include "core/deadlines.h"
 #include "core/keys.h"
 #include "parcours/engine.h"
 #include "parcours/ids.h"
@@ -67,6 +68,9 @@ inline std::vector<std::pair<std::string, std::string>> StateIndexEntries(const 
     out.emplace_back(keys::Open(s.programme, s.id), "");
     out.emplace_back(keys::Referent(s.referent, s.id), "");
   }
+  // Open deadlines by due date: opened, cleared and missed in the same batch
+  // as the event that does it.
+  for (auto& entry : DeadlineIndexEntries(s)) out.push_back(std::move(entry));
   return out;
 }
 
