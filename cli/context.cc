@@ -45,6 +45,7 @@ Status Context::Prepare() {
   if (token.empty()) {
     if (const char* env = std::getenv("PARCOURS_TOKEN"); env && *env) token = env;
   }
+  actor_given = !actor.empty();
   if (actor.empty()) actor = OsUser();
   if (auto clean = CleanText(actor, "--actor", kMaxNameChars); clean.ok()) {
     actor = std::move(*clean);
@@ -93,7 +94,9 @@ Result<std::unique_ptr<Session>> Context::Open(bool write, bool create) {
 }
 
 Result<Json> Context::Call(Json request) {
-  request["actor"] = actor;
+  // With a token the server knows who asks: an actor goes along only when
+  // given, to be checked against the token's user.
+  if (token.empty() || actor_given) request["actor"] = actor;
   if (!token.empty()) request["token"] = token;
   if (!request_id.empty()) request["request_id"] = request_id;
   Json reply;

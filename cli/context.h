@@ -37,6 +37,8 @@ struct Context {
   std::string token;       // --token, else $PARCOURS_TOKEN: who asks, for a server
   std::string request_id;  // --request-id ID: makes a retried write safe (write commands only)
 
+  bool actor_given = false;  // --actor was given (with a token, the token says who asks)
+
   Output out;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<Clock> clock;

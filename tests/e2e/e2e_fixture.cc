@@ -50,6 +50,14 @@ inline std::string Describe(const Args& args, const CliResult& r) {
 }
 
 // Writes `text` to `path`.
+// The entries of `j` under `keys` (a command's JSON may carry more keys).
+inline Json Pick(const Json& j, std::initializer_list<const char*> keys) {
+  Json out = Json::object();
+  for (const char* key : keys)
+    if (j.contains(key)) out[key] = j[key];
+  return out;
+}
+
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;

@@ -16,7 +16,7 @@ class EnrollTest : public InsertionTest {
 
 TEST_F(EnrollTest, PrintsThePathwayAndItsFirstStep) {
   const Json j = Ok({"enroll", awa_, "insertion", "--date", "2026-09-01", "--field", "prescriber=france_travail"});
-  ASSERT_EQ(j.size(), 2u) << j.dump();
+  ASSERT_TRUE(j.contains("pathway") && j.contains("step")) << j.dump();
   EXPECT_EQ(j.value("step", ""), "referral");
   const std::string w = j.value("pathway", "");
   ASSERT_EQ(w.size(), 7u) << w;

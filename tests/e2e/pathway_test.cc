@@ -32,7 +32,7 @@ class PathwayTest : public InsertionTest {
 
 TEST_F(PathwayTest, AdvancePrintsPathwayStepAndSeq) {
   const Json j = Ok({"advance", w_, "position", "--date", "2026-09-08"});
-  EXPECT_EQ(j, (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 2}}));
+  EXPECT_EQ(Pick(j, {"pathway", "step", "seq"}), (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 2}}));
   const Json e = Show(w_)["events"][1];
   EXPECT_EQ(e["action"], "position");
   EXPECT_EQ(e["from"], "referral");
@@ -208,7 +208,8 @@ TEST_F(PathwayTest, RecordPrintsTheMilestoneAndKeepsTheStep) {
   Position();
   const Json j = Ok({"record", w_, "interview", "--date", "2026-09-10", "--field", "mode=individual", "--field",
                      "minutes=45"});
-  EXPECT_EQ(j, (Json{{"pathway", w_}, {"milestone", "interview"}, {"step", "positioning"}, {"seq", 3}}));
+  EXPECT_EQ(Pick(j, {"pathway", "milestone", "step", "seq"}),
+            (Json{{"pathway", w_}, {"milestone", "interview"}, {"step", "positioning"}, {"seq", 3}}));
   const Json e = Show(w_)["events"][2];
   EXPECT_EQ(e["action"], "interview");
   EXPECT_EQ(e["from"], "positioning");

@@ -17,7 +17,7 @@ TEST_F(PersonTest, AddPrintsAnIdAndShowGivesItBack) {
   const Json added = Ok(AddArgs("Awa Diallo", "1991-04-02", "F",
                                 {"--attr", "rsa=yes", "--attr", "education=3", "--attr",
                                  "labour_status=long_term_unemployed", "--attr", "rqth=no", "--attr", "qpv=yes"}));
-  ASSERT_EQ(added.size(), 1u) << added.dump();
+  ASSERT_TRUE(added.contains("id")) << added.dump();
   const std::string id = added.value("id", "");
   // Short, prefixed, no look-alike characters.
   ASSERT_EQ(id.size(), 7u) << id;
@@ -202,7 +202,8 @@ TEST_F(PersonTest, AddNeedsNameBirthAndSex) {
 TEST_F(PersonTest, EditRecordsAttributesFromADateWithActorAndDate) {
   const std::string id = Ok(AddArgs("Awa Diallo", "1991-04-02", "F", {"--attr", "rqth=no"})).value("id", "");
   const Json j = Ok({"person", "edit", id, "--attr", "rqth=yes", "--date", "2026-03-01"});
-  EXPECT_EQ(j, (Json{{"id", id}, {"date", "2026-03-01"}, {"changes", {{"attrs.rqth", {{"from", "no"}, {"to", "yes"}}}}}}));
+  EXPECT_EQ(Pick(j, {"id", "date", "changes"}),
+            (Json{{"id", id}, {"date", "2026-03-01"}, {"changes", {{"attrs.rqth", {{"from", "no"}, {"to", "yes"}}}}}}));
   const Json p = Ok({"person", "show", id});
   EXPECT_EQ(p["attrs"], (Json{{"rqth", "yes"}}));
   EXPECT_EQ(p["attr_history"]["rqth"],

@@ -73,7 +73,7 @@ TEST_F(ProgrammeTest, InstallPrintsProgrammeAndVersion) {
 TEST_F(ProgrammeTest, IdenticalReinstallIsANoOp) {
   const std::string before = Digest();
   const Json j = Ok({"programme", "install", SourcePath("workflows/insertion.yaml")});
-  EXPECT_EQ(j, (Json{{"programme", "insertion"}, {"version", 1}, {"changed", false}}));
+  EXPECT_EQ(Pick(j, {"programme", "version", "changed"}), (Json{{"programme", "insertion"}, {"version", 1}, {"changed", false}}));
   EXPECT_EQ(Digest(), before);
   const CliResult human = Run({"programme", "install", SourcePath("workflows/insertion.yaml")});
   EXPECT_TRUE(Contains(human.out, "already installed as version 1"));
@@ -151,7 +151,7 @@ TEST_F(ProgrammeTest, ChangedFileBecomesVersion2AndRunningPathwaysKeepVersion1) 
 
   const std::string v2 = dir() / "insertion.yaml";
   WriteFile(v2, InsertionWithHealthExit());
-  EXPECT_EQ(Ok({"programme", "install", v2}),
+  EXPECT_EQ(Pick(Ok({"programme", "install", v2}), {"programme", "version", "changed"}),
             (Json{{"programme", "insertion"}, {"version", 2}, {"changed", true}}));
   // Installing it again is a no-op.
   EXPECT_EQ(Ok({"programme", "install", v2}).value("changed", true), false);

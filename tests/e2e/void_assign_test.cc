@@ -23,7 +23,8 @@ class VoidTest : public InsertionTest {
 
 TEST_F(VoidTest, VoidCancelsTheEventItNames) {
   const Json j = Void(3, "recorded twice");
-  EXPECT_EQ(j, (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 4}, {"voided", 3}}));
+  EXPECT_EQ(Pick(j, {"pathway", "step", "seq", "voided"}),
+            (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 4}, {"voided", 3}}));
   const Json show = Show(w_);
   ASSERT_EQ(show["events"].size(), 4u);
   EXPECT_EQ(show["events"][2]["action"], "interview");
@@ -175,7 +176,8 @@ TEST_F(VoidTest, AVoidCanBeVoided) {
   Refused(3, {"void", w_, "--seq", "4", "--reason", "typo"},
           {"#4 (void of #3, interview) is not the latest event in effect", "#5 (void of #2, position) can be voided"});
   const Json j = Void(5, "positioned after all");
-  EXPECT_EQ(j, (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 6}, {"voided", 5}}));
+  EXPECT_EQ(Pick(j, {"pathway", "step", "seq", "voided"}),
+            (Json{{"pathway", w_}, {"step", "positioning"}, {"seq", 6}, {"voided", 5}}));
   const Json show = Show(w_);
   EXPECT_EQ(show.value("step", ""), "positioning");
   std::vector<bool> voided;
@@ -197,7 +199,7 @@ using AssignTest = VoidTest;
 
 TEST_F(AssignTest, AssignHandsThePathwayToAnotherReferent) {
   const Json j = Ok({"assign", w_, "karim.petit"});
-  EXPECT_EQ(j, (Json{{"pathway", w_}, {"referent", "karim.petit"}, {"seq", 4}}));
+  EXPECT_EQ(Pick(j, {"pathway", "referent", "seq"}), (Json{{"pathway", w_}, {"referent", "karim.petit"}, {"seq", 4}}));
   const Json show = Show(w_);
   EXPECT_EQ(show.value("referent", ""), "karim.petit");
   EXPECT_EQ(show["events"][3]["action"], "assign");

@@ -56,7 +56,7 @@ Result<Json> PersonFind(const Call& call) {
   PARCOURS_ASSIGN_OR_RETURN(auto found, call.engine.FindPersons(text));
   Json arr = Json::array();
   for (const auto& p : found) arr.push_back({{"id", p.id}, {"name", p.name}, {"birth", p.birth.iso()}, {"sex", p.sex}});
-  return Json{{"persons", arr}, {"text", text}};
+  return Json{{"persons", arr}};
 }
 
 }  // namespace parcours::service
