@@ -481,6 +481,15 @@ Result<Address> Server::Listen() {
     if (acceptor.bind(Local::endpoint(bound.path), ec); ec) return CannotListen(bound, ec);
     if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return CannotListen(bound, ec);
   }
+  // From here a signal is a clean stop, even before Run() (it then returns at once).
+  if (s.options.handle_signals) {
+    s.signals.emplace(s.io, SIGINT, SIGTERM);
+    s.signals->async_wait([&s](error_code ec, int signal) {
+      if (ec) return;
+      s.log->info("received signal {}", signal);
+      s.BeginShutdown();
+    });
+  }
   s.bound = bound;
   s.listening = true;
   return bound;
@@ -490,14 +499,6 @@ Status Server::Run() {
   detail::ServerImpl& s = *impl_;
   if (!s.listening) return Status::Internal("Server::Run() before a successful Listen()");
   s.pool.emplace(s.options.threads);
-  if (s.options.handle_signals) {
-    s.signals.emplace(s.io, SIGINT, SIGTERM);
-    s.signals->async_wait([&s](error_code ec, int signal) {
-      if (ec) return;
-      s.log->info("received signal {}", signal);
-      s.BeginShutdown();
-    });
-  }
   if (s.tcp_acceptor) s.Accept<asio::ip::tcp>(*s.tcp_acceptor);
   if (s.unix_acceptor) s.Accept<asio::local::stream_protocol>(*s.unix_acceptor);
   s.ScheduleTick();

@@ -59,7 +59,7 @@ struct ServerOptions {
   // Default: none
   std::function<void()> on_tick;
   std::chrono::milliseconds tick_interval{60000};
-  // Stop cleanly on SIGINT and SIGTERM.
+  // Stop cleanly on SIGINT and SIGTERM (caught from Listen() on).
   // Default: true
   bool handle_signals = true;
 };
