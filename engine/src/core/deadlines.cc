@@ -1,0 +1,148 @@
+// Deadlines: the due index, `due`, and recording the deadlines that passed.
+#include "core/deadlines.h"
+
+#include "core/engine_impl.h"
+
+namespace parcours {
+
+using PlannedCommand = Engine::Impl::Planned<CommandResult>;
+
+std::vector<std::pair<std::string, std::string>> DeadlineIndexEntries(const PathwayState& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [deadline, open] : s.deadlines) {
+    const Json value{{"programme", s.programme}, {"referent", s.referent}, {"missed", open.missed}};
+    out.emplace_back(keys::Due(open.due.iso(), s.id, deadline), value.dump());
+  }
+  return out;
+}
+
+namespace {
+
+// A due index entry, decoded.
+struct DueKey {
+  Date due;
+  std::string pathway;
+  std::string deadline;
+};
+
+Result<DueKey> ParseDueKey(std::string_view key) {
+  // due \0 <date> \0 <pathway> \0 <deadline>
+  const std::size_t a = key.find('\0');
+  const std::size_t b = a == std::string_view::npos ? a : key.find('\0', a + 1);
+  const std::size_t c = b == std::string_view::npos ? b : key.find('\0', b + 1);
+  if (c == std::string_view::npos) return Status::Corruption("malformed due index entry");
+  const auto due = Date::ParseIso(key.substr(a + 1, b - a - 1));
+  if (!due) return Status::Corruption("due index entry with a bad date");
+  return DueKey{*due, std::string(key.substr(b + 1, c - b - 1)), std::string(key.substr(c + 1))};
+}
+
+}  // namespace
+
+Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
+  if (q.all && !q.referent.empty()) {
+    return Status::Refused("everyone's deadlines and those of referent " + Quoted(q.referent) +
+                               " were both asked for",
+                           "Ask for everyone's deadlines, or for one referent's.");
+  }
+  const std::string referent = !q.referent.empty() ? q.referent : (q.all ? std::string() : q.actor);
+  std::optional<Date> before;
+  if (q.before) {
+    before = ParseUserDate(*q.before, clock_);
+    if (!before) {
+      return Status::Refused("date " + Quoted(*q.before) + " is not valid",
+                             "Use YYYY-MM-DD, today or yesterday; leave the date out for every open deadline.");
+    }
+  }
+  const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
+  const StoreReader& r = *snapshot;
+  if (!q.programme.empty()) PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(r, q.programme).status());
+
+  // The index is in due date order: soonest first.
+  std::vector<DueKey> found;
+  Status decode;
+  auto visit = [&](std::string_view k, std::string_view v) {
+    auto key = ParseDueKey(k);
+    auto value = ParseStoredJson(v, "due index entry");
+    if (!key.ok() || !value.ok()) {
+      decode = key.ok() ? value.status() : key.status();
+      return false;
+    }
+    if (!q.programme.empty() && value->value("programme", "") != q.programme) return true;
+    if (!referent.empty() && value->value("referent", "") != referent) return true;
+    found.push_back(std::move(*key));
+    return true;
+  };
+  if (before) {
+    PARCOURS_RETURN_IF_ERROR(r.ScanRange(Domain::kIndexes, keys::DuePrefix(),
+                                         keys::Join({"due", before->plus_days(1).iso()}), visit));
+  } else {
+    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, keys::DuePrefix(), visit));
+  }
+  PARCOURS_RETURN_IF_ERROR(decode);
+
+  const Date today = clock_.today();
+  std::vector<DueEntry> out;
+  for (auto& key : found) {
+    DueEntry entry;
+    PARCOURS_ASSIGN_OR_RETURN(entry.state, impl_->LoadState(r, key.pathway));
+    PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, entry.state.programme, entry.state.version));
+    const Deadline* d = wf->find_deadline(key.deadline);
+    entry.label = d ? d->label : key.deadline;
+    auto person = impl_->GetPersonRecord(r, entry.state.person);
+    if (person.ok()) entry.person_name = person->name;
+    else if (!person.status().IsNotFound()) return person.status();
+    entry.deadline = std::move(key.deadline);
+    entry.due = key.due;
+    entry.days_left = today.days_until(key.due);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Result<int> Engine::ProcessDeadlines() {
+  const Date today = clock_.today();
+  // What the index says passed (due before today) and is not missed yet.
+  std::vector<DueKey> passed;
+  Status decode;
+  PARCOURS_RETURN_IF_ERROR(store_.ScanRange(
+      Domain::kIndexes, keys::DuePrefix(), keys::Join({"due", today.iso()}),
+      [&](std::string_view k, std::string_view v) {
+        auto key = ParseDueKey(k);
+        auto value = ParseStoredJson(v, "due index entry");
+        if (!key.ok() || !value.ok()) {
+          decode = key.ok() ? value.status() : key.status();
+          return false;
+        }
+        if (!value->value("missed", false)) passed.push_back(std::move(*key));
+        return true;
+      }));
+  PARCOURS_RETURN_IF_ERROR(decode);
+
+  int recorded = 0;
+  for (const auto& key : passed) {
+    // Planned on the latest state: another process may have recorded it, or
+    // the deadline may have been cleared since the scan. Then nothing is written.
+    PARCOURS_ASSIGN_OR_RETURN(
+        CommandResult done,
+        impl_->Run<CommandResult>("deadline", "", key.pathway, [&](const StoreReader& r) -> Result<PlannedCommand> {
+          PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, key.pathway));
+          const PathwayState& before = loaded.state;
+          const auto it = before.deadlines.find(key.deadline);
+          if (it == before.deadlines.end() || it->second.missed || it->second.due >= today) {
+            return PlannedCommand{Mutation{}, CommandResult{}};
+          }
+          PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
+          Event e = impl_->NewEvent(before, EventKind::kDeadlineMissed, "deadline_missed", kDeadlineActor);
+          e.date = it->second.due.plus_days(1);  // the first day it was missed
+          e.data = Json{{"deadline", key.deadline}, {"due", it->second.due.iso()}};
+          PathwayState after = before;
+          PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
+          PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
+          return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
+        }));
+    if (done.event.seq != 0) ++recorded;
+  }
+  return recorded;
+}
+
+}  // namespace parcours
