@@ -132,5 +132,18 @@ TEST_F(UserTest, AFunderMayNotAdvance) {
   EXPECT_EQ(r.exit_code, 0) << Describe({"report", "list"}, r);
 }
 
+// Once users exist, a referent must be one of them (docs/security.md).
+TEST_F(UserTest, ReferentsMustBeUsers) {
+  AddUser("lea.moreau", "counsellor");
+  AddUser("marc.petit", "counsellor");
+  const std::string person = AddPerson("Awa Diallo");
+  Refused(3, {"enroll", person, "insertion", "--field", "prescriber=ccas", "--referent", "marc.petti"},
+          {"referent \"marc.petti\" is not a user", "did you mean \"marc.petit\"", "Nearest active users: marc.petit"});
+  const std::string pathway = Enroll(person, "2026-09-01", "ccas", {"--referent", "marc.petit"});
+  Refused(3, {"assign", pathway, "lea.morau"}, {"did you mean \"lea.moreau\""});
+  const CliResult r = Run({"assign", pathway, "lea.moreau"});
+  EXPECT_EQ(r.exit_code, 0) << Describe({"assign"}, r);
+}
+
 }  // namespace
 }  // namespace parcours::e2e
