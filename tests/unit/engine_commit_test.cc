@@ -47,7 +47,9 @@ class CommitTest : public EngineTest {
 // ---- the committer alone ---------------------------------------------------------
 
 TEST_F(CommitTest, CommitterRefusesAMutationWhoseExpectationChangedInTheSameBatch) {
-  Committer committer(*store_);
+  auto opened = Committer::Open(*store_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Committer& committer = **opened;
   Mutation first;
   first.ExpectAbsent(Domain::kMeta, "k");
   first.Put(Domain::kMeta, "k", "first");
@@ -63,7 +65,9 @@ TEST_F(CommitTest, CommitterRefusesAMutationWhoseExpectationChangedInTheSameBatc
 }
 
 TEST_F(CommitTest, CommitterChecksPrefixesAgainstEarlierWritesOfTheBatch) {
-  Committer committer(*store_);
+  auto opened = Committer::Open(*store_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Committer& committer = **opened;
   Mutation m;
   m.Put(Domain::kMeta, std::string("p\0a", 3), "");
   ASSERT_EQ(committer.Commit(std::move(m)).outcome, Committer::Outcome::kCommitted);
@@ -76,7 +80,9 @@ TEST_F(CommitTest, CommitterChecksPrefixesAgainstEarlierWritesOfTheBatch) {
 }
 
 TEST_F(CommitTest, ConcurrentMutationsShareBatches) {
-  Committer committer(*store_);
+  auto opened = Committer::Open(*store_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Committer& committer = **opened;
   constexpr int kThreads = 16, kEach = 20;
   std::atomic<int> committed{0};
   Concurrently(kThreads, [&](int i) {

@@ -198,8 +198,9 @@ TEST_F(RulesTest, NotifyRunsAfterCommitOnTheIoContext) {
   const std::string id = enrolled->state.id;
   ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "position", "2026-11-02", {}, "lea", ""}).ok());
   ASSERT_TRUE(engine_->Advance(AdvanceRequest{id, "place", "2026-11-03", {{"contract", "cdi"}}, "lea", ""}).ok());
-  // The after-commit action is queued, not run inline.
-  EXPECT_EQ(io_.poll(), 1u);
+  // The after-commit action is queued (a delivery pass of the durable
+  // subscribers per commit), not run inline.
+  EXPECT_GE(io_.poll(), 1u);
 }
 
 TEST_F(RulesTest, InstallRefusesReferencesToMissingPluginsAndBadConditions) {

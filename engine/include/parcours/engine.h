@@ -306,7 +306,29 @@ class Engine {
   ~Engine();
 
   const Clock& clock() const { return clock_; }
+  // Every committed event, as it commits, in memory only: see AddSubscriber
+  // for delivery that survives a crash.
   EventBus& bus() { return bus_; }
+
+  // A durable subscriber (docs/architecture.md "Subscribers"): `handler` sees
+  // every committed pathway event at least once, in commit order (so in
+  // order per pathway), on the io_context, starting after the last event it
+  // handled: a cursor kept in the store under `name`, so that after a crash
+  // it resumes where it stopped. A new name starts at the first event ever
+  // committed (`from_start`) or at the next one. A handler's error stops
+  // delivery to it (logged) until the next commit wakes it. On a store
+  // opened read-only nothing is delivered. Refused: a name in use, or not
+  // made of a-z, 0-9, '.', '_' and '-'.
+  Status AddSubscriber(const std::string& name, std::function<Status(const Event&)> handler,
+                       bool from_start = true);
+  // Counters of the commit path: write batches (fsyncs), commands committed,
+  // plans found in conflict and planned again.
+  struct CommitStats {
+    uint64_t batches = 0;
+    uint64_t committed = 0;
+    uint64_t conflicts = 0;
+  };
+  CommitStats commit_stats() const;
   const PluginRegistry* plugins() const { return plugins_; }
 
   // Programmes. `yaml` is the file's text, `source` its name for messages.

@@ -1,5 +1,8 @@
 #include "core/commit.h"
 
+#include "core/keys.h"
+#include "parcours/text.h"
+
 #include <map>
 #include <utility>
 
@@ -11,7 +14,17 @@ struct Committer::Waiter {
   Committed result;
 };
 
-Committer::Committer(Store& store, Options options) : store_(store), options_(options) {}
+Committer::Committer(Store& store, Options options, uint64_t log_head)
+    : store_(store), options_(options), log_head_(log_head) {}
+
+Result<std::unique_ptr<Committer>> Committer::Open(Store& store, Options options) {
+  PARCOURS_ASSIGN_OR_RETURN(auto head, store.Get(Domain::kMeta, keys::LogHead()));
+  uint64_t n = 0;
+  if (head && !keys::ParseLogNumber(*head, n)) {
+    return Status::Corruption("the commit log head " + EchoText(*head) + " does not decode");
+  }
+  return std::unique_ptr<Committer>(new Committer(store, options, n));
+}
 
 Committer::Stats Committer::stats() const {
   std::lock_guard lock(mu_);
@@ -83,6 +96,7 @@ void Committer::Lead(std::unique_lock<std::mutex>& lock) {
   // the batch is written.
   Overlay overlay;
   WriteBatch batch;
+  const uint64_t head_before = log_head_;
   std::vector<Waiter*> written;
   for (Waiter* w : group) {
     auto holds = Holds(store_, overlay, w->mutation);
@@ -101,10 +115,13 @@ void Committer::Lead(std::unique_lock<std::mutex>& lock) {
         batch.Delete(op.domain, op.key);
       overlay[{op.domain, op.key}] = op.value;
     }
+    for (const auto& event_key : w->mutation.logged) batch.Put(Domain::kIndexes, keys::Log(++log_head_), event_key);
     written.push_back(w);
   }
+  if (log_head_ != head_before) batch.Put(Domain::kMeta, keys::LogHead(), keys::LogNumber(log_head_));
   Status status;
   if (batch.Count() > 0) status = store_.Write(batch, WriteOptions{options_.sync});
+  if (!status.ok()) log_head_ = head_before;
   uint64_t conflicts = 0;
   for (Waiter* w : group) {
     if (w->result.outcome == Outcome::kConflict) ++conflicts;

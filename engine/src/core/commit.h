@@ -56,6 +56,10 @@ struct Mutation {
   std::vector<Write> writes;
   std::vector<Expect> expects;
   std::vector<ExpectPrefix> expect_prefixes;
+  // Keys (Domain::kEvents) of the events this mutation appends, in order: the
+  // committer numbers them in the store's commit log, which durable
+  // subscribers read (core/subscribers.cc).
+  std::vector<std::string> logged;
   // Run once the batch holding this mutation is durable, in commit order
   // (publishing events, after-commit actions, logging). Must not throw.
   std::function<void()> on_durable;
@@ -78,8 +82,10 @@ class Committer {
     std::size_t max_batch = 256;  // mutations per write batch at most
     bool sync = true;             // fsync each batch (WriteOptions::sync)
   };
-  Committer(Store& store, Options options);
-  explicit Committer(Store& store) : Committer(store, Options()) {}
+  // Fails (the message says why) when the store's commit log head does not
+  // decode.
+  static Result<std::unique_ptr<Committer>> Open(Store& store, Options options);
+  static Result<std::unique_ptr<Committer>> Open(Store& store) { return Open(store, Options()); }
 
   enum class Outcome { kCommitted, kConflict, kFailed };
   struct Committed {
@@ -101,10 +107,12 @@ class Committer {
 
  private:
   struct Waiter;
+  Committer(Store& store, Options options, uint64_t log_head);
   void Lead(std::unique_lock<std::mutex>& lock);
 
   Store& store_;
   Options options_;
+  uint64_t log_head_;  // number of the last event in the commit log (leader only)
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Waiter*> queue_;

@@ -19,6 +19,9 @@ Engine::Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
   // latest committed state, not the command's own.
   // A writer forgets request ids past their days (docs/architecture.md).
   if (Status s = impl_->ForgetOldRequests(); !s.ok() && log_) log_->warn("forgetting old request ids: {}", s.message());
+  if (Status s = impl_->RegisterAfterCommitActions(*this); !s.ok() && log_) {
+    log_->error("after-commit actions will not run: {}", s.message());
+  }
   if (plugins_ == nullptr) return;
   impl_->pathway_reader = plugins_->AttachPathwayReader([this](const std::string& id) -> Result<Json> {
     PARCOURS_ASSIGN_OR_RETURN(PathwayView view, GetPathway(id));
@@ -237,7 +240,7 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
     state.entry = Json{{"sex", person.sex}, {"age", age}, {"attrs", person.AttrsOn(date)}, {"fields", e.fields}};
     state.ordinal = static_cast<uint32_t>(previous.size()) + 1;
     PARCOURS_ASSIGN_OR_RETURN(Mutation m,
-                              impl_->PathwayMutation(std::nullopt, state, e, *wf, {}, wf->enrolment_rules.notify));
+                              impl_->PathwayMutation(std::nullopt, state, e, *wf));
     // Rests on: no other active pathway in the programme, the person as read
     // (entry attributes), and the person's pathways as read (ordinal).
     m.ExpectAbsent(Domain::kIndexes, active_key);
@@ -282,7 +285,7 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
     PARCOURS_RETURN_IF_ERROR(impl_->CheckRules(r, t->rules, *wf, before, e));
     PathwayState after = before;
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-    PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf, {}, t->rules.notify));
+    PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
   });
 }
@@ -318,7 +321,7 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
     PARCOURS_RETURN_IF_ERROR(impl_->CheckRules(r, m->rules, *wf, before, e));
     PathwayState after = before;
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-    PARCOURS_ASSIGN_OR_RETURN(Mutation mutation, impl_->PathwayMutation(loaded, after, e, *wf, {}, m->rules.notify));
+    PARCOURS_ASSIGN_OR_RETURN(Mutation mutation, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(mutation), impl_->Done(std::move(e), std::move(after), wf)};
   });
 }

@@ -115,7 +115,10 @@ struct Engine::Impl {
   Impl(Store& s, const Clock& c, std::shared_ptr<spdlog::logger> l, EventBus& b,
        boost::asio::io_context& i, const PluginRegistry* p)
       : store(s), clock(c), log(std::move(l)), bus(b), io(i), plugins(p) {
-    if (!store.read_only()) committer = std::make_unique<Committer>(store);
+    if (store.read_only()) return;
+    auto opened = Committer::Open(store);
+    if (opened.ok()) committer = std::move(*opened);
+    else committer_status = opened.status();
   }
 
   Store& store;
@@ -126,6 +129,7 @@ struct Engine::Impl {
   const PluginRegistry* plugins;
   PluginRegistry::ReaderHandle pathway_reader;  // set by Engine(): plugins read pathways through it
   std::unique_ptr<Committer> committer;         // null on a store opened read-only
+  Status committer_status;                      // why there is no committer on a writable store
 
   std::array<std::mutex, 64> pathway_locks;  // by hash of the pathway id: see Run
   std::mutex rng_mu;
@@ -156,6 +160,7 @@ struct Engine::Impl {
   template <typename T, typename Plan>
   Result<T> Run(std::string_view command, const std::string& request_id, std::string_view pathway, Plan&& plan) {
     PARCOURS_RETURN_IF_ERROR(CheckRequestId(request_id));
+    PARCOURS_RETURN_IF_ERROR(committer_status);
     if (!committer) return Status::Internal("write on a store opened read-only");
     std::unique_lock<std::mutex> serial;
     if (!pathway.empty()) {
@@ -314,12 +319,12 @@ struct Engine::Impl {
   // enrolment) to `after`, with every index it touches, expecting the
   // pathway's stored state to be still `before` (absent for an enrolment) at
   // commit. `day_removed` lists report-index keys that stop being effective,
-  // and `day_restored` entries that come back into effect (voids). Once
-  // durable: logged, published, and `notify` actions run.
+  // and `day_restored` entries that come back into effect (voids). The event
+  // goes in the commit log; once durable it is published and the durable
+  // subscribers (after-commit actions among them) are woken.
   Result<Mutation> PathwayMutation(const std::optional<LoadedState>& before, const PathwayState& after,
                                    const Event& event, const Workflow& wf,
                                    const std::vector<std::string>& day_removed = {},
-                                   const std::vector<std::string>& notify = {},
                                    const std::vector<std::pair<std::string, std::string>>& day_restored = {}) {
     PARCOURS_RETURN_IF_ERROR(CheckActor(event.actor));
     Mutation m;
@@ -344,29 +349,37 @@ struct Engine::Impl {
     for (const auto& k : day_removed) m.Delete(Domain::kIndexes, k);
     for (const auto& [k, v] : day_restored) m.Put(Domain::kIndexes, k, v);
 
-    m.on_durable = [this, event, notify, programme = after.programme] {
+    m.logged.push_back(keys::Event(event.pathway, event.seq));
+    m.on_durable = [this, event] {
       if (log) log->info("{} #{} {} by {} ({})", event.pathway, event.seq, event.action, event.actor, event.date.iso());
       bus.Publish(event);
-      Notify(notify, event, programme);
+      WakeSubscribers();
     };
     return m;
   }
 
-  // Runs the after-commit plugin actions of a committed event on the
-  // io_context. The event is stored whatever they do: failures are logged.
-  void Notify(const std::vector<std::string>& actions, const Event& event, const std::string& programme) {
-    if (actions.empty()) return;
-    Json input = event.ToJson();
-    input["programme"] = programme;
-    for (const auto& name : actions) {
-      boost::asio::post(io, [this, name, input] {
-        const PluginRegistry::ReaderScope reads(pathway_reader);  // the plugin reads this engine's store
-        Status s = plugins ? plugins->RunAfterCommit(name, input)
-                           : Status::Refused("action " + name + " is not available: no plugin is loaded");
-        if (!s.ok() && log) log->error("after {} #{}: {}", input.value("pathway", ""), input.value("seq", 0), s.message());
-      });
-    }
-  }
+  // ---- durable subscribers (subscribers.cc) ----------------------------------------
+
+  struct Subscription {
+    std::string name;
+    std::function<Status(const Event&)> handler;
+    std::mutex running;  // one delivery pass at a time
+    bool failed = false;
+  };
+  std::mutex subscriptions_mu;
+  std::vector<std::shared_ptr<Subscription>> subscriptions;
+  // Lives as long as the engine: a delivery posted on the io_context and run
+  // after the engine is gone does nothing.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+  // Posts a delivery pass of every subscription on the io_context.
+  void WakeSubscribers();
+  // Delivers the events after `s`'s cursor, in commit order, moving the
+  // cursor on after each page; stops at the first failure.
+  void Deliver(Subscription& s);
+  // The after-commit plugin actions of an event (its workflow's `notify`).
+  Status RunAfterCommitActions(const Event& event);
+  // Adds the durable subscriber that runs them.
+  Status RegisterAfterCommitActions(Engine& engine);
 
   // The rule context of a command (docs/workflow-format.md, "Rule context"):
   // what conditions and plugin hooks see. `state` is null for an enrolment.

@@ -110,4 +110,34 @@ inline std::string Due(std::string_view due, std::string_view pathway, std::stri
 }
 inline std::string DuePrefix() { return Join({"due", ""}); }
 
+// The commit log: every committed pathway event, numbered in commit order.
+// indexes: log \0 <20-digit number> -> the event's key; meta: log_head -> the
+// last number; meta: cursor \0 <subscriber> -> the last number it handled.
+inline std::string LogNumber(uint64_t n) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+inline bool ParseLogNumber(std::string_view text, uint64_t& n) {
+  if (text.empty() || text.size() > 20) return false;
+  n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return true;
+}
+inline std::string Log(uint64_t n) { return Join({"log", LogNumber(n)}); }
+inline std::string LogPrefix() { return Join({"log", ""}); }
+inline std::string LogEnd() { return std::string("log") + '\x01'; }  // just after every log key
+inline std::string LogHead() { return "log_head"; }
+inline std::string Cursor(std::string_view subscriber) { return Join({"cursor", subscriber}); }
+
+// meta: request ids of write commands (idempotency)
+// req \0 <request id> -> {command, recorded, result}
+inline std::string Request(std::string_view id) { return Join({"req", id}); }
+// req_on \0 <YYYY-MM-DD> \0 <request id>: when it was recorded, to forget old ones
+inline std::string RequestOn(std::string_view day, std::string_view id) { return Join({"req_on", day, id}); }
+inline std::string RequestOnPrefix() { return Join({"req_on", ""}); }
+
 }  // namespace parcours::keys

@@ -106,7 +106,7 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
           if (!was && is) day_restored.push_back(DayIndexEntry(after, ev, *wf));
         }
         PARCOURS_ASSIGN_OR_RETURN(
-            Mutation m, impl_->PathwayMutation(loaded, after, e, *wf, day_removed, {}, day_restored));
+            Mutation m, impl_->PathwayMutation(loaded, after, e, *wf, day_removed, day_restored));
         // Reopening rests on no other pathway of the person having become
         // active.
         if (before.exited && !after.exited) m.ExpectValue(Domain::kIndexes, active_key, other);

@@ -1,0 +1,159 @@
+// Durable subscribers: each reads the commit log (every committed pathway
+// event, numbered in commit order by the Committer) from its own cursor, kept
+// in the store, so that after a crash it resumes where it stopped and sees
+// every event at least once, in order. The engine's own after-commit plugin
+// actions are one of them.
+#include "core/engine_impl.h"
+
+namespace parcours {
+
+namespace {
+
+constexpr std::size_t kDeliveryPage = 256;
+constexpr const char* kAfterCommit = "after_commit";
+
+bool IsSubscriberName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+Status Engine::AddSubscriber(const std::string& name, std::function<Status(const Event&)> handler,
+                             bool from_start) {
+  if (!IsSubscriberName(name)) {
+    return Status::Refused("subscriber name " + Quoted(name) + " is not valid",
+                           "Use 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
+  }
+  auto s = std::make_shared<Impl::Subscription>();
+  s->name = name;
+  s->handler = std::move(handler);
+  {
+    std::lock_guard lock(impl_->subscriptions_mu);
+    for (const auto& other : impl_->subscriptions) {
+      if (other->name == name) return Status::Refused("subscriber " + Quoted(name) + " is already added");
+    }
+    impl_->subscriptions.push_back(s);
+  }
+  if (!impl_->committer) return Status::Ok();
+  PARCOURS_ASSIGN_OR_RETURN(auto cursor, store_.Get(Domain::kMeta, keys::Cursor(name)));
+  if (!cursor && !from_start) {
+    // Starts after the events committed so far.
+    PARCOURS_ASSIGN_OR_RETURN(auto head, store_.Get(Domain::kMeta, keys::LogHead()));
+    WriteBatch batch;
+    batch.Put(Domain::kMeta, keys::Cursor(name), head.value_or(keys::LogNumber(0)));
+    PARCOURS_RETURN_IF_ERROR(store_.Write(batch, WriteOptions{false}));
+  }
+  // Events committed before (by an earlier process too) that it has not
+  // handled yet.
+  impl_->WakeSubscribers();
+  return Status::Ok();
+}
+
+Engine::CommitStats Engine::commit_stats() const {
+  if (!impl_->committer) return {};
+  const auto s = impl_->committer->stats();
+  return {s.batches, s.committed, s.conflicts};
+}
+
+void Engine::Impl::WakeSubscribers() {
+  std::vector<std::shared_ptr<Subscription>> all;
+  {
+    std::lock_guard lock(subscriptions_mu);
+    all = subscriptions;
+  }
+  for (auto& s : all) {
+    boost::asio::post(io, [this, s, engine = std::weak_ptr<int>(alive)] {
+      if (engine.lock()) Deliver(*s);
+    });
+  }
+}
+
+void Engine::Impl::Deliver(Subscription& s) {
+  std::lock_guard running(s.running);
+  auto fail = [&](const Status& status) {
+    if (log) log->error("subscriber {} stopped: {}", s.name, status.message());
+  };
+  uint64_t cursor = 0;
+  auto stored = store.Get(Domain::kMeta, keys::Cursor(s.name));
+  if (!stored.ok()) return fail(stored.status());
+  if (*stored && !keys::ParseLogNumber(**stored, cursor)) {
+    return fail(Status::Corruption("the cursor of subscriber " + s.name + " does not decode"));
+  }
+  for (;;) {
+    std::vector<std::pair<uint64_t, std::string>> page;
+    Status scan = store.ScanRange(Domain::kIndexes, keys::Log(cursor + 1), keys::LogEnd(),
+                                  [&](std::string_view k, std::string_view v) {
+                                    uint64_t n = 0;
+                                    keys::ParseLogNumber(k.substr(keys::LogPrefix().size()), n);
+                                    page.emplace_back(n, std::string(v));
+                                    return page.size() < kDeliveryPage;
+                                  });
+    if (!scan.ok()) return fail(scan);
+    if (page.empty()) return;
+    uint64_t handled = cursor;
+    Status status;
+    for (const auto& [n, event_key] : page) {
+      auto j = GetJson(Domain::kEvents, event_key, "event");
+      if (!j.ok() || !*j) {
+        status = j.ok() ? Status::Corruption("the commit log names a missing event") : j.status();
+        break;
+      }
+      auto event = Event::FromJson(**j);
+      if (!event.ok()) {
+        status = event.status();
+        break;
+      }
+      status = s.handler(*event);
+      if (!status.ok()) break;
+      handled = n;
+    }
+    if (handled != cursor) {
+      // Unsynced: after a crash the cursor may be behind, and the events
+      // after it are delivered again (at least once).
+      WriteBatch batch;
+      batch.Put(Domain::kMeta, keys::Cursor(s.name), keys::LogNumber(handled));
+      if (Status w = store.Write(batch, WriteOptions{false}); !w.ok()) return fail(w);
+      cursor = handled;
+    }
+    if (!status.ok()) return fail(status);
+  }
+}
+
+Status Engine::Impl::RunAfterCommitActions(const Event& event) {
+  if (event.kind != EventKind::kEnroll && event.kind != EventKind::kTransition &&
+      event.kind != EventKind::kMilestone) {
+    return Status::Ok();
+  }
+  PARCOURS_ASSIGN_OR_RETURN(PathwayState state, LoadState(event.pathway));
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, WorkflowAt(store, state.programme, state.version));
+  const std::vector<std::string>* actions = nullptr;
+  if (event.kind == EventKind::kEnroll) actions = &wf->enrolment_rules.notify;
+  if (const Transition* t = event.kind == EventKind::kTransition ? wf->find_transition(event.action) : nullptr)
+    actions = &t->rules.notify;
+  if (const Milestone* m = event.kind == EventKind::kMilestone ? wf->find_milestone(event.action) : nullptr)
+    actions = &m->rules.notify;
+  if (!actions || actions->empty()) return Status::Ok();
+  Json input = event.ToJson();
+  input["programme"] = state.programme;
+  const PluginRegistry::ReaderScope reads(pathway_reader);  // the plugin reads this engine's store
+  for (const auto& name : *actions) {
+    // An action's own failure is logged, not retried: the event is stored
+    // whatever the action does (docs/plugins.md).
+    Status s = plugins ? plugins->RunAfterCommit(name, input)
+                       : Status::Refused("action " + name + " is not available: no plugin is loaded");
+    if (!s.ok() && log) log->error("after {} #{}: {}", event.pathway, event.seq, s.message());
+  }
+  return Status::Ok();
+}
+
+// Registered by every engine: the workflow's after-commit actions run from
+// the commit log, so that a crash between a commit and its actions does not
+// lose them. Starts at the next event on a store that had none.
+Status Engine::Impl::RegisterAfterCommitActions(Engine& engine) {
+  return engine.AddSubscriber(kAfterCommit, [this](const Event& e) { return RunAfterCommitActions(e); },
+                              /*from_start=*/false);
+}
+
+}  // namespace parcours
