@@ -231,6 +231,17 @@ TEST_F(ServerTest, ServeRefusesABadListenAddress) {
   }
 }
 
+TEST_F(ServerTest, ProcessesPassedDeadlinesWhenItStarts) {
+  InitStore();
+  InstallInsertion();
+  ASSERT_FALSE(Ok({"user", "add", kActor, "--role", "counsellor"}).value("token", "").empty());
+  const std::string w = Enroll(AddPerson("Awa Diallo"));  // 2026-09-01: positioning was due 2026-10-01
+  ServerProcess server(store(), Log());
+  EXPECT_EQ(server.Stop(SIGTERM), 0);  // the first round runs at start and finishes before the exit
+  EXPECT_TRUE(Contains(Run({"show", w}).out, "deadline missed: positioning"));
+  EXPECT_TRUE(Contains(ReadText(Log()), "deadlines: recorded 1"));
+}
+
 // ---- the acceptance test of issue 7 -------------------------------------------------
 
 TEST_F(ServerTest, EightClientsThousandTransitionsEachWithRetriesGiveExactly8000Events) {
