@@ -159,6 +159,8 @@ TEST_F(ServiceTest, ArgumentOfTheWrongTypeIsAUsageError) {
   ExpectError(Run("advance", {{"pathway", "W-1"}, {"transition", "place"}, {"fields", "months=6"}}), "usage", 2,
               "\"fields\" must be an object");
   ExpectError(Run("void", {{"pathway", "W-1"}, {"reason", "x"}, {"seq", -1}}), "usage", 2, "out of range");
+  ExpectError(Run("void", {{"pathway", "W-1"}, {"reason", "x"}, {"seq", uint64_t{1} << 40}}), "usage", 2,
+              "out of range");
   ExpectError(Run("void", {{"pathway", "W-1"}, {"reason", "x"}, {"seq", 1.5}}), "usage", 2, "\"seq\" must be");
 }
 

@@ -1,5 +1,5 @@
 // Reading a request's arguments (handlers.h).
-#include <limits>
+#include <algorithm>
 
 #include "common/yaml_read.h"
 #include "service/handlers.h"
@@ -82,15 +82,11 @@ Result<int64_t> Args::Integer(std::string_view name, int64_t fallback, int64_t m
   const Json* v = Find(name);
   if (v == nullptr) return fallback;
   const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  if (v->is_number_unsigned()) {
-    if (v->get<uint64_t>() > static_cast<uint64_t>(max)) return WrongType(name, range);
-    return static_cast<int64_t>(v->get<uint64_t>());
-  }
-  if (!v->is_number_integer()) return WrongType(name, range);
-  const int64_t n = v->get<int64_t>();
-  if (n < min || n > max) {
-    return Status::Usage(command_ + ": argument \"" + std::string(name) + "\" is " + std::to_string(n) +
-                             ", out of range",
+  if (!v->is_number_integer()) return WrongType(name, range);  // unsigned ones are integers too
+  const bool too_big = v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(max);
+  const int64_t n = too_big ? max : v->get<int64_t>();
+  if (too_big || n < min || n > max) {
+    return Status::Usage(command_ + ": argument \"" + std::string(name) + "\" is " + v->dump() + ", out of range",
                          "Give \"" + std::string(name) + "\" as " + range + ".");
   }
   return n;
