@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -70,6 +71,7 @@ struct Row {
   double per_second = 0;
   double syncs_per_write = 0;
   double cpu_us_per_write = 0;  // the whole process's CPU time (clients included)
+  std::string extra;
 };
 
 double CpuSeconds() {
@@ -104,9 +106,9 @@ Row Measure(const std::string& what, int threads, double seconds, Op op, int wri
   for (auto& t : pool) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const double writes = static_cast<double>(ops.load()) * writes_per_op;
-  if (writes == 0) return {what, 0, 0, 0};
+  if (writes == 0) return {what, 0, 0, 0, ""};
   return {what, writes / elapsed, static_cast<double>(g_syncs - syncs_before) / writes,
-          (CpuSeconds() - cpu_before) * 1e6 / writes};
+          (CpuSeconds() - cpu_before) * 1e6 / writes, ""};
 }
 
 std::vector<Row> RawRocksDb(double seconds) {
@@ -188,6 +190,7 @@ std::vector<Row> ThroughServer(double seconds) {
         connections.push_back(std::move(*connection));
       }
       if (connections.size() < static_cast<std::size_t>(clients)) break;
+      const Engine::CommitStats before = engine.commit_stats();
       rows.push_back(Measure("through the server, " + std::to_string(clients) + " clients", clients, seconds,
                              [&](int c) {
                                const Json request = {
@@ -198,6 +201,13 @@ std::vector<Row> ThroughServer(double seconds) {
                                auto reply = connections[c]->Command(request);
                                return reply.ok() && reply->value("ok", false);
                              }));
+      const Engine::CommitStats after = engine.commit_stats();
+      const double committed = static_cast<double>(after.committed - before.committed);
+      char extra[160];
+      std::snprintf(extra, sizeof extra, "committer: %.1f commands per batch, %llu conflicts",
+                    committed / static_cast<double>(std::max<uint64_t>(1, after.batches - before.batches)),
+                    static_cast<unsigned long long>(after.conflicts - before.conflicts));
+      rows.back().extra = extra;
     }
     srv.Stop();
     serving.join();
@@ -218,8 +228,8 @@ int main(int argc, char** argv) {
   rows.insert(rows.end(), server_rows.begin(), server_rows.end());
   std::printf("%-46s %12s %14s %16s\n", "", "durable/s", "fsyncs/write", "CPU us/write");
   for (const auto& r : rows) {
-    std::printf("%-46s %12.0f %14.3f %16.0f\n", r.what.c_str(), r.per_second, r.syncs_per_write,
-                r.cpu_us_per_write);
+    std::printf("%-46s %12.0f %14.3f %16.0f  %s\n", r.what.c_str(), r.per_second, r.syncs_per_write,
+                r.cpu_us_per_write, r.extra.c_str());
   }
   return rows.size() == 6 ? 0 : 1;
 }
