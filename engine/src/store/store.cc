@@ -131,6 +131,7 @@ struct Store::Rep {
   bool read_only = false;
   std::shared_ptr<OpenDatabase> open;
   std::mutex write_mu;  // serialises writes and their record
+  bool unsynced = false;  // an unsynced write since the last synced one (under write_mu)
 
   rocksdb::DB& rocks() const { return open->db->db(); }
   rocksdb::ColumnFamilyHandle* cf(Domain d) const { return open->db->handles()[static_cast<int>(d)]; }
@@ -138,7 +139,15 @@ struct Store::Rep {
 };
 
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
-Store::~Store() = default;
+// A clean close makes every write durable, unsynced ones included, and
+// records it as acknowledged: so the log's last record is always one that a
+// damaged log would be caught losing.
+Store::~Store() {
+  if (!rep_ || rep_->read_only || !rep_->open || !rep_->open->db) return;
+  std::lock_guard lock(rep_->write_mu);
+  if (!rep_->unsynced) return;
+  if (rep_->rocks().SyncWAL().ok()) rep_->open->db->RecordAcknowledged();
+}
 
 bool Store::created() const { return rep_->created; }
 const std::string& Store::path() const { return rep_->path; }
@@ -308,6 +317,8 @@ Status Store::Write(WriteBatch& batch, const WriteOptions& options) {
   PARCOURS_RETURN_IF_ERROR(rep_->db().Translate(rep_->rocks().Write(rocks_options, &rocks_batch), "write to"));
   // Acknowledged means on disk: only now may the record say so.
   if (options.sync && batch.Count() > 0) rep_->open->db->RecordAcknowledged();
+  // A synced write syncs the log up to it, earlier unsynced writes included.
+  if (batch.Count() > 0) rep_->unsynced = !options.sync;
   return Status::Ok();
 }
 
