@@ -16,18 +16,32 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
         PARCOURS_ASSIGN_OR_RETURN(std::vector<Event> events, impl_->LoadEvents(r, before.id));
 
         // Which event may be voided: the latest pathway event in effect (not
-        // the enrolment), or the log's last event when it is a void (voiding a
-        // void brings back what it cancelled). Any other seq is refused, so
-        // that a repeated command never cancels a second event.
+        // the enrolment), or the log's last such event when it is a void
+        // (voiding a void brings back what it cancelled), or a note in effect.
+        // Notes and deadline_missed events are not steps of the pathway: they
+        // are passed over. Any other seq is refused, so that a repeated
+        // command never cancels a second event.
         const auto voided = VoidedSeqs(events);
         auto in_effect = [&](const Event& ev) {
           return !std::binary_search(voided.begin(), voided.end(), ev.seq);
         };
+        auto aside = [](const Event& ev) {
+          return ev.kind == EventKind::kNote || ev.kind == EventKind::kDeadlineMissed;
+        };
         const Event* head = nullptr;
-        for (auto it = events.rbegin(); it != events.rend() && !head; ++it)
-          if (it->kind != EventKind::kVoid && in_effect(*it)) head = &*it;
+        const Event* last_void = nullptr;
+        for (auto it = events.rbegin(); it != events.rend(); ++it) {
+          if (aside(*it)) continue;
+          if (it->kind == EventKind::kVoid) {
+            if (!head && !last_void) last_void = &*it;
+            continue;
+          }
+          if (in_effect(*it)) {
+            head = &*it;
+            break;
+          }
+        }
         if (!head) return Status::Corruption("pathway " + before.id + " has no event in effect");
-        const Event* last_void = events.back().kind == EventKind::kVoid ? &events.back() : nullptr;
         auto describe = [](const Event& ev) {
           return "#" + std::to_string(ev.seq) + " (" +
                  (ev.kind == EventKind::kVoid ? "void of #" + std::to_string(ev.data.value("voids", 0u)) +
@@ -59,6 +73,10 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
                                  "use `parcours advance " +
                                      before.id + " exit --field reason=other`.");
         }
+        if (target->kind == EventKind::kDeadlineMissed) {
+          return Status::Refused(describe(*target) + " was recorded when a deadline passed: it cannot be voided",
+                                 "It stays in the history; record what was due (see `parcours due`).");
+        }
         if (!in_effect(*target)) {
           const Event* by = nullptr;
           for (const auto& ev : events)
@@ -68,7 +86,7 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
                                      (by ? ": #" + std::to_string(by->seq) + " voided it" : std::string()),
                                  latest);
         }
-        if (target != head && target != last_void) {
+        if (target != head && target != last_void && target->kind != EventKind::kNote) {
           return Status::Refused(describe(*target) + " is not the latest event in effect of " + before.id,
                                  latest);
         }
