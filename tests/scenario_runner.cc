@@ -342,7 +342,10 @@ class ScenarioRun {
     const CliResult init = RunCli({"--data", store_, "init"});
     ASSERT_EQ(init.exit_code, 0) << "init failed: " << init.err;
     for (const auto& p : s_.programmes) {
-      const std::string file = fs::path(p).is_absolute() ? p : SourcePath(p);
+      // insertion runs without its deadlines here (see InsertionWithoutDeadlines).
+      const std::string file = p == kDefaultProgramme        ? parcours::testing::InsertionWithoutDeadlines()
+                               : fs::path(p).is_absolute() ? p
+                                                           : SourcePath(p);
       const CliResult r = RunCli({"--data", store_, "--actor", kDefaultActor, "programme", "install", file},
                                  {{"PARCOURS_TODAY", kDefaultToday}});
       ASSERT_EQ(r.exit_code, 0) << s_.path << ": cannot install " << file << ": " << r.err;

@@ -13,6 +13,8 @@ class DueTest : public InsertionTest {
   void SetUp() override {
     InsertionTest::SetUp();
     const Ids ids = SharedDataSet("due", [this] {
+      // The shipped insertion, deadlines included (the fixture's has none).
+      Ok({"programme", "install", SourcePath("workflows/insertion.yaml")});
       Ids out;
       out["awa"] = Enroll(AddPerson("Awa Diallo"), "2026-10-01");
       out["brice"] = Enroll(AddPerson("Brice Martin", "1985-02-03", "M"), "2026-11-01");

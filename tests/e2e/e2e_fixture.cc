@@ -25,6 +25,7 @@ namespace parcours::e2e {
 using Json = nlohmann::json;
 using parcours::testing::CliResult;
 using parcours::testing::RunCli;
+using parcours::testing::InsertionWithoutDeadlines;
 using parcours::testing::SourcePath;
 using parcours::testing::StoreDigest;
 using parcours::testing::TempDir;
@@ -139,7 +140,7 @@ class StoreTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << Describe({"init"}, r);
   }
   void InstallInsertion() const {
-    const Json j = Ok({"programme", "install", SourcePath("workflows/insertion.yaml")});
+    const Json j = Ok({"programme", "install", InsertionWithoutDeadlines()});
     ASSERT_EQ(j.value("programme", ""), "insertion");
   }
 
@@ -235,7 +236,7 @@ class InsertionTest : public StoreTest {
       const Env env = {{"PARCOURS_TODAY", kToday}};
       const CliResult init = RunCli({"--data", store, "--actor", kActor, "init"}, env);
       const CliResult install = RunCli(
-          {"--data", store, "--actor", kActor, "programme", "install", SourcePath("workflows/insertion.yaml")}, env);
+          {"--data", store, "--actor", kActor, "programme", "install", InsertionWithoutDeadlines()}, env);
       EXPECT_EQ(init.exit_code, 0) << init.err;
       EXPECT_EQ(install.exit_code, 0) << install.err;
       return init.exit_code == 0 && install.exit_code == 0 ? store : std::string();

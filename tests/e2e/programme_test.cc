@@ -72,16 +72,16 @@ TEST_F(ProgrammeTest, InstallPrintsProgrammeAndVersion) {
 
 TEST_F(ProgrammeTest, IdenticalReinstallIsANoOp) {
   const std::string before = Digest();
-  const Json j = Ok({"programme", "install", SourcePath("workflows/insertion.yaml")});
+  const Json j = Ok({"programme", "install", InsertionWithoutDeadlines()});
   EXPECT_EQ(Pick(j, {"programme", "version", "changed"}), (Json{{"programme", "insertion"}, {"version", 1}, {"changed", false}}));
   EXPECT_EQ(Digest(), before);
-  const CliResult human = Run({"programme", "install", SourcePath("workflows/insertion.yaml")});
+  const CliResult human = Run({"programme", "install", InsertionWithoutDeadlines()});
   EXPECT_TRUE(Contains(human.out, "already installed as version 1"));
 }
 
 TEST_F(ProgrammeTest, SameDefinitionWithOtherCommentsIsANoOp) {
   const std::string copy = dir() / "insertion-copy.yaml";
-  WriteFile(copy, "# a copy with another comment\n" + ReadText(SourcePath("workflows/insertion.yaml")));
+  WriteFile(copy, "# a copy with another comment\n" + ReadText(InsertionWithoutDeadlines()));
   const std::string before = Digest();
   EXPECT_EQ(Ok({"programme", "install", copy}).value("changed", true), false);
   EXPECT_EQ(Digest(), before);
@@ -192,7 +192,7 @@ TEST_F(ProgrammeTest, ListShowsInstalledProgrammes) {
   EXPECT_EQ(p["label"], "Parcours insertion");
   EXPECT_EQ(p["version"], 1);
   EXPECT_EQ(p["installed_by"], kActor);
-  EXPECT_EQ(p["source"], SourcePath("workflows/insertion.yaml"));
+  EXPECT_EQ(p["source"], InsertionWithoutDeadlines());
   EXPECT_EQ(p["installed"].get<std::string>().substr(0, 2), "20");
 
   const CliResult human = Run({"programme", "list"});

@@ -30,13 +30,13 @@ class ServerProcess {
   // Starts `parcours --data STORE serve --listen LISTEN EXTRA...` and waits
   // for the line it prints once it serves (the process's stdout is a pipe).
   ServerProcess(const std::string& store, const std::string& log_path, const Args& extra = {},
-                const std::string& listen = "127.0.0.1:0") {
+                const std::string& listen = "127.0.0.1:0", const std::string& today = kToday) {
     Args args = {PARCOURS_BIN, "--data", store, "--json", "--log-level", "info", "serve", "--listen", listen};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    std::vector<std::string> env_s = {std::string("PARCOURS_TODAY=") + kToday};
+    std::vector<std::string> env_s = {"PARCOURS_TODAY=" + today};
     for (char** e = environ; *e; ++e) {
       const std::string_view entry(*e);
       if (entry.rfind("PARCOURS_", 0) != 0) env_s.emplace_back(entry);
@@ -233,10 +233,11 @@ TEST_F(ServerTest, ServeRefusesABadListenAddress) {
 
 TEST_F(ServerTest, ProcessesPassedDeadlinesWhenItStarts) {
   InitStore();
-  InstallInsertion();
+  Ok({"programme", "install", SourcePath("workflows/insertion.yaml")});  // with its deadlines
   ASSERT_FALSE(Ok({"user", "add", kActor, "--role", "counsellor"}).value("token", "").empty());
-  const std::string w = Enroll(AddPerson("Awa Diallo"));  // 2026-09-01: positioning was due 2026-10-01
-  ServerProcess server(store(), Log());
+  const std::string w = Enroll(AddPerson("Awa Diallo"), "2026-11-01");  // positioning due 2026-12-01
+  // The server starts on 2026-12-05: the deadline passed in the meantime.
+  ServerProcess server(store(), Log(), {}, "127.0.0.1:0", "2026-12-05");
   EXPECT_EQ(server.Stop(SIGTERM), 0);  // the first round runs at start and finishes before the exit
   EXPECT_TRUE(Contains(Run({"show", w}).out, "deadline missed: positioning"));
   EXPECT_TRUE(Contains(ReadText(Log()), "deadlines: recorded 1"));

@@ -112,4 +112,25 @@ std::string StoreDigest(const std::string& path) {
 
 std::string SourcePath(const std::string& relative) { return std::string(PARCOURS_SOURCE_DIR) + "/" + relative; }
 
+std::string InsertionWithoutDeadlines() {
+  static TempDir dir;
+  static const std::string path = [] {
+    std::ifstream in(SourcePath("workflows/insertion.yaml"), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The section runs from its key to the next top-level key.
+    const std::size_t from = text.find("\ndeadlines:\n");
+    if (from != std::string::npos) {
+      std::size_t to = from + 1;
+      do {
+        to = text.find('\n', to) + 1;
+      } while (to != 0 && to < text.size() && (text[to] == ' ' || text[to] == '\n' || text[to] == '#'));
+      text.erase(from + 1, to - from - 1);
+    }
+    const std::string out = dir / "insertion.yaml";
+    std::ofstream(out, std::ios::binary) << text;
+    return out;
+  }();
+  return path;
+}
+
 }  // namespace parcours::testing

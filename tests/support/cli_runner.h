@@ -47,6 +47,14 @@ std::string StoreDigest(const std::string& path);
 // Absolute path of a file in the source tree, e.g. SourcePath("workflows/insertion.yaml").
 std::string SourcePath(const std::string& relative);
 
+// A copy of workflows/insertion.yaml without its `deadlines:` section, made
+// once per process. The end-to-end tests and scenarios of other features run
+// on it: their "today" is months after the dates they record, so every
+// positioning deadline would be missed, and the deadline_missed events that a
+// writer records would shift the events they check. Deadlines have their own
+// tests (tests/e2e/due_test.cc, tests/unit/deadlines_*_test.cc).
+std::string InsertionWithoutDeadlines();
+
 // The bytes of the file at `path` ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
 

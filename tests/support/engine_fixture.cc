@@ -77,20 +77,20 @@ std::string PopulationTestBase::Enroll(const std::string& person, const std::str
 
 void PopulationTestBase::Advance(const std::string& pw, const std::string& transition, const std::string& date,
                                  RawFields fields) {
-  auto r = engine_->Advance(AdvanceRequest{pw, transition, date, std::move(fields), "counsellor"});
+  auto r = engine_->Advance(AdvanceRequest{pw, transition, date, std::move(fields), "counsellor", ""});
   EXPECT_TRUE(r.ok()) << transition << " " << date << ": " << r.status().ToString();
 }
 
 void PopulationTestBase::Record(const std::string& pw, const std::string& milestone, const std::string& date,
                                 RawFields fields) {
-  auto r = engine_->Record(RecordRequest{pw, milestone, date, std::move(fields), "counsellor"});
+  auto r = engine_->Record(RecordRequest{pw, milestone, date, std::move(fields), "counsellor", ""});
   EXPECT_TRUE(r.ok()) << milestone << " " << date << ": " << r.status().ToString();
 }
 
 void PopulationTestBase::Void(const std::string& pw) {
   auto view = engine_->GetPathway(pw);
   ASSERT_TRUE(view.ok()) << view.status().ToString();
-  auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor", view->state.last_seq});
+  auto r = engine_->Void(VoidRequest{pw, "entered by mistake", "counsellor", view->state.last_seq, ""});
   EXPECT_TRUE(r.ok()) << r.status().ToString();
 }
 
