@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/deadlines.h"
+#include "schema/indexes.h"
 #include "parcours/event.h"
 #include "parcours/expression.h"
 #include "parcours/workflow_loader.h"

@@ -1,6 +1,6 @@
 #include "core/commit.h"
 
-#include "core/keys.h"
+#include "schema/keys.h"
 #include "parcours/text.h"
 
 #include <map>

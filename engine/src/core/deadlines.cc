@@ -7,15 +7,6 @@ namespace parcours {
 
 using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
-std::vector<std::pair<std::string, std::string>> DeadlineIndexEntries(const PathwayState& s) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [deadline, open] : s.deadlines) {
-    const Json value{{"programme", s.programme}, {"referent", s.referent}, {"missed", open.missed}};
-    out.emplace_back(keys::Due(open.due.iso(), s.id, deadline), value.dump());
-  }
-  return out;
-}
-
 namespace {
 
 // A due index entry, decoded.

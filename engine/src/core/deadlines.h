@@ -16,9 +16,6 @@
 
 namespace parcours {
 
-// One entry per open deadline of `state` (missed or not):
-// keys::Due(due, pathway, deadline) -> {"programme", "referent", "missed"}.
-std::vector<std::pair<std::string, std::string>> DeadlineIndexEntries(const PathwayState& state);
 
 // The actor of the deadline_missed events that ProcessDeadlines records.
 inline constexpr const char* kDeadlineActor = "parcours";

@@ -18,7 +18,8 @@
 
 #include "core/commit.h"
 #include "core/deadlines.h"
-#include "core/keys.h"
+#include "schema/indexes.h"
+#include "schema/keys.h"
 #include "parcours/engine.h"
 #include "parcours/ids.h"
 #include "parcours/text.h"
@@ -57,34 +58,6 @@ inline Result<Json> ParseStoredJson(std::string_view text, std::string_view what
   } catch (const Json::exception& ex) {
     return Status::Corruption(std::string(what) + " does not decode: " + ex.what());
   }
-}
-
-// Index entries implied by a pathway's state (not by its events).
-inline std::vector<std::pair<std::string, std::string>> StateIndexEntries(const PathwayState& s) {
-  std::vector<std::pair<std::string, std::string>> out;
-  out.emplace_back(keys::PersonPathway(s.person, s.enrolled.iso(), s.ordinal, s.id), "");
-  if (!s.exited) {
-    out.emplace_back(keys::ActiveOf(s.person, s.programme), s.id);
-    out.emplace_back(keys::Open(s.programme, s.id), "");
-    out.emplace_back(keys::Referent(s.referent, s.id), "");
-  }
-  // Open deadlines by due date: opened, cleared and missed in the same batch
-  // as the event that does it.
-  for (auto& entry : DeadlineIndexEntries(s)) out.push_back(std::move(entry));
-  return out;
-}
-
-// The report index entry of an effective dated event.
-inline std::pair<std::string, std::string> DayIndexEntry(const PathwayState& s, const Event& e,
-                                                         const Workflow& wf) {
-  const Step* to = wf.find_step(e.to);
-  Json value{{"action", e.action},
-             {"kind", EventKindName(e.kind)},
-             {"from", e.from},
-             {"to", e.to},
-             {"exit", e.kind == EventKind::kTransition && to && to->final},
-             {"fields", e.fields}};
-  return {keys::Day(s.programme, e.date.iso(), e.pathway, e.seq), value.dump()};
 }
 
 inline std::vector<std::string> Ids(const std::vector<const Transition*>& ts) {

@@ -12,8 +12,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "core/keys.h"
-#include "parcours/engine.h"
+#include "parcours/engine.h"  // KnownPersonAttributes
+#include "schema/keys.h"
 #include "parcours/text.h"
 
 namespace parcours {

@@ -104,7 +104,7 @@ inline std::string UserPrefix() { return Join({"user", ""}); }
 inline std::string Token(std::string_view sha256_hex) { return Join({"token", sha256_hex}); }
 
 // due \0 <due date> \0 <pathway> \0 <deadline> -> {programme, referent, missed}:
-// open deadlines by due date (core/deadlines.h)
+// open deadlines by due date (schema/indexes.h)
 inline std::string Due(std::string_view due, std::string_view pathway, std::string_view deadline) {
   return Join({"due", due, pathway, deadline});
 }
