@@ -26,24 +26,27 @@ ines=$(id_of --actor lea.moreau person add --name "Inès Lefèvre" --birth 1970-
 run person find "ines lefevre"
 refused --actor lea.moreau person add --name "AWA DIALLO" --birth 1991-04-02 --sex F
 
-w1=$(id_of --actor lea.moreau enroll "$awa" insertion --date 2026-09-01 --field prescriber=france_travail)
-w2=$(id_of --actor lea.moreau enroll "$karim" insertion --date 2026-09-15 --field prescriber=mission_locale)
-w3=$(id_of --actor lea.moreau enroll "$ines" insertion --date 2026-10-01 --field prescriber=ccas)
+w1=$(id_of --actor lea.moreau enroll "$awa" insertion --date 2026-10-26 --field prescriber=france_travail)
+w2=$(id_of --actor lea.moreau enroll "$karim" insertion --date 2026-10-27 --field prescriber=mission_locale)
+w3=$(id_of --actor lea.moreau enroll "$ines" insertion --date 2026-10-28 --field prescriber=ccas)
 
 echo; echo "# Awa: positioning, training towards the DEAES, certified, then a CDI."
-run --actor lea.moreau advance "$w1" position --date 2026-09-08
+run --actor lea.moreau advance "$w1" position --date 2026-10-29
 refused --actor lea.moreau advance "$w1" place --field contract=cdd
-run --actor lea.moreau record "$w1" interview --date 2026-09-10 --field mode=individual --field minutes=45
-run --actor lea.moreau advance "$w1" start_training --date 2026-09-20 --field provider=GRETA --field certification=DEAES --field hours=420
+run --actor lea.moreau record "$w1" interview --date 2026-10-30 --field mode=individual --field minutes=45
+run --actor lea.moreau advance "$w1" start_training --date 2026-11-02 --field provider=GRETA --field certification=DEAES --field hours=420
 run --actor lea.moreau record "$w1" training_completed --date 2026-11-10 --field certified=yes
 run --actor lea.moreau advance "$w1" place --date 2026-11-15 --field contract=cdi
 
 echo; echo "# Karim: positioning, VAE with a partial result; a mistake is voided."
-run --actor lea.moreau advance "$w2" position --date 2026-09-20
-run --actor lea.moreau advance "$w2" start_vae --date 2026-10-01 --field certification="Titre professionnel ADVF"
-run --actor lea.moreau record "$w2" vae_decided --date 2026-10-15 --field result=full
-run --actor lea.moreau void "$w2" --seq 4 --reason "jury decision was partial, not full"
-run --actor lea.moreau record "$w2" vae_decided --date 2026-10-15 --field result=partial
+run --actor lea.moreau advance "$w2" position --date 2026-10-30
+run --actor lea.moreau advance "$w2" start_vae --date 2026-11-03 --field certification="Titre professionnel ADVF"
+echo; echo "\$ parcours --actor lea.moreau record $w2 vae_decided --date 2026-11-16 --field result=full"
+seq=$("$bin" --json --actor lea.moreau record "$w2" vae_decided --date 2026-11-16 --field result=full |
+  sed -E 's/.*"seq":([0-9]+).*/\1/')
+echo "(recorded as #$seq)"
+run --actor lea.moreau void "$w2" --seq "$seq" --reason "jury decision was partial, not full"
+run --actor lea.moreau record "$w2" vae_decided --date 2026-11-16 --field result=partial
 
 echo; echo "# Inès moves away; her pathway is handed over, then exits."
 run --actor lea.moreau assign "$w3" karim.petit
@@ -51,5 +54,7 @@ run --actor karim.petit advance "$w3" exit --date 2026-11-02 --field reason=move
 
 run history "$w2"
 run --actor lea.moreau caseload
+echo; echo "# What is due: positioning within 30 days of referral, the 6-month follow-up after an exit."
+run --actor lea.moreau due --all
 run report outcomes --programme insertion --from 2026-09-01 --to 2026-11-30
 echo; echo "demo: store left in $store"
