@@ -280,14 +280,13 @@ class Evaluator {
 
   Result<Value> Arithmetic(bool subtract, const Value& l, const Value& r, std::size_t pos) const {
     if (l.is_null() || r.is_null()) return Value();
-    const char* spelling = subtract ? "'-'" : "'+'";
     const int64_t* li = l.get_if<int64_t>();
     const int64_t* ri = r.get_if<int64_t>();
     if (li && ri) {
       int64_t out = 0;
       const bool overflow = subtract ? __builtin_sub_overflow(*li, *ri, &out)
                                      : __builtin_add_overflow(*li, *ri, &out);
-      if (overflow) return Error(pos, std::string("integer overflow in ") + spelling);
+      if (overflow) return Error(pos, subtract ? "integer overflow in '-'" : "integer overflow in '+'");
       return Value(out);
     }
     // Strings take part as dates: they have no arithmetic of their own.
