@@ -283,6 +283,26 @@ TEST_F(UsersTest, RevokeRefusals) {
   EXPECT_TRUE(engine_->RevokeUser("admin", "admin2").ok());
 }
 
+// A revocation retried with its request id is done once: the retry gets the
+// user as revoked the first time, not "revoked already".
+TEST_F(UsersTest, ARevocationRetriedWithItsRequestIdIsDoneOnce) {
+  Add("admin", "programme_admin");
+  Add("lea.moreau", "counsellor");
+  auto first = engine_->RevokeUser("lea.moreau", "admin", "revoke-lea-1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto again = engine_->RevokeUser("lea.moreau", "admin", "revoke-lea-1");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->name, "lea.moreau");
+  EXPECT_EQ(again->revoked, first->revoked);
+  EXPECT_EQ(again->revoked_by, "admin");
+  // The id is the revocation's: another command under it is refused.
+  auto other = engine_->AddUser({"marc.petit", "counsellor", "admin", "revoke-lea-1"});
+  ASSERT_TRUE(other.status().IsRefused()) << other.status().ToString();
+  // Without the id, a second revocation is refused as before.
+  auto twice = engine_->RevokeUser("lea.moreau", "admin");
+  ASSERT_TRUE(twice.status().IsRefused()) << twice.status().ToString();
+}
+
 TEST_F(UsersTest, RevokeWithNoUser) {
   auto r = engine_->RevokeUser("nobody", "admin");
   ASSERT_TRUE(r.status().IsNotFound()) << r.status().ToString();

@@ -365,7 +365,7 @@ class Engine {
   // Users (docs/security.md). AddUser refuses a name in use, revoked or not.
   Result<AddedUser> AddUser(const AddUserRequest& request);
   Result<std::vector<User>> ListUsers() const;
-  Result<User> RevokeUser(const std::string& name, const std::string& actor);
+  Result<User> RevokeUser(const std::string& name, const std::string& actor, const std::string& request_id = "");
   // The active user holding `token`; Denied otherwise (never says which part
   // was wrong).
   Result<User> Authenticate(const std::string& token) const;

@@ -171,10 +171,12 @@ struct Engine::Impl {
   static Json Stored(const Person& p) { return p.ToJson(); }
   static Json Stored(const InstallResult& r);
   static Json Stored(const AddedUser& r);
+  static Json Stored(const User& r);
   Status Restore(const StoreReader& r, const Json& j, CommandResult& out) const;
   Status Restore(const StoreReader& r, const Json& j, Person& out) const;
   Status Restore(const StoreReader& r, const Json& j, InstallResult& out) const;
   Status Restore(const StoreReader& r, const Json& j, AddedUser& out) const;
+  Status Restore(const StoreReader& r, const Json& j, User& out) const;
 
   // ---- reads, on a snapshot or the latest state ------------------------------------
 

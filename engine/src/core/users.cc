@@ -273,28 +273,6 @@ Status CheckKnownReferent(const StoreReader& reader, const std::string& name) {
 
 // ---- Engine: users ----------------------------------------------------------------
 
-namespace {
-
-// Plans a user change on a snapshot and commits it; plans again while what
-// it read changed before it could commit (as Engine::Impl::Run, without
-// request ids). `plan(const StoreReader&)` returns the mutation.
-template <typename Plan>
-Status PlanAndCommit(Store& store, Committer* committer, Plan&& plan) {
-  if (committer == nullptr) return Status::Internal("write on a store opened read-only");
-  for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
-    const std::unique_ptr<StoreReader> snapshot = store.Snapshot();
-    PARCOURS_ASSIGN_OR_RETURN(Mutation m, plan(static_cast<const StoreReader&>(*snapshot)));
-    const Committer::Committed c = committer->Commit(std::move(m));
-    if (c.outcome == Committer::Outcome::kCommitted) return Status::Ok();
-    if (c.outcome == Committer::Outcome::kFailed) return c.status;
-  }
-  return Status::Unavailable("the users kept changing while this command was planned (" +
-                                 std::to_string(kMaxPlans) + " tries); nothing was written",
-                             "Try again.");
-}
-
-}  // namespace
-
 Result<AddedUser> Engine::AddUser(const AddUserRequest& request) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(request.actor));
   PARCOURS_ASSIGN_OR_RETURN(std::string name, CleanUserName(request.name));
@@ -350,10 +328,12 @@ Result<std::vector<User>> Engine::ListUsers() const {
   return users;
 }
 
-Result<User> Engine::RevokeUser(const std::string& name, const std::string& actor) {
+Result<User> Engine::RevokeUser(const std::string& name, const std::string& actor,
+                                const std::string& request_id) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(actor));
-  User revoked;
-  PARCOURS_RETURN_IF_ERROR(PlanAndCommit(store_, impl_->committer.get(), [&](const StoreReader& r) -> Result<Mutation> {
+  using Planned = Impl::Planned<User>;
+  PARCOURS_ASSIGN_OR_RETURN(User revoked, impl_->Run<User>("user.revoke", request_id, "",
+                                                           [&](const StoreReader& r) -> Result<Planned> {
     PARCOURS_ASSIGN_OR_RETURN(auto users, LoadUsers(r));
     auto it = std::find_if(users.begin(), users.end(), [&](const StoredUser& s) { return s.user.name == name; });
     if (it == users.end()) {
@@ -366,7 +346,8 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
       return Status::Refused("user " + Quoted(name) + " was revoked already, on " + it->user.revoked + " by " +
                              it->user.revoked_by);
     }
-    Mutation m;
+    Planned p;
+    Mutation& m = p.mutation;
     if (it->user.role == Role::kProgrammeAdmin) {
       // The last active programme admin stays: someone must be able to manage users.
       bool other_admin = false;
@@ -380,13 +361,14 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
                                "Add another programme_admin first: someone must be able to manage users.");
       }
     }
+    User& revoked = p.result;
     revoked = it->user;
     revoked.revoked = clock_.now_timestamp();
     revoked.revoked_by = actor;
     m.ExpectValue(Domain::kMeta, keys::User(name), it->raw);
     m.Put(Domain::kMeta, keys::User(name), UserJson(revoked, it->token_sha256).dump());
     m.Delete(Domain::kMeta, keys::Token(it->token_sha256));
-    return m;
+    return p;
   }));
   if (log_) log_->info("user {} revoked by {}", name, actor);
   return revoked;
@@ -416,6 +398,16 @@ Result<bool> Engine::HasUsers() const {
                                                return false;
                                              }));
   return any;
+}
+
+// A revocation done again by its request id: the user as stored now.
+Json Engine::Impl::Stored(const User& r) { return Json{{"name", r.name}}; }
+
+Status Engine::Impl::Restore(const StoreReader& r, const Json& j, User& out) const {
+  PARCOURS_ASSIGN_OR_RETURN(auto stored, LoadUser(r, j.value("name", "")));
+  if (!stored) return Status::Corruption("a request id names a user that is not stored");
+  out = std::move(stored->user);
+  return Status::Ok();
 }
 
 }  // namespace parcours

@@ -39,7 +39,7 @@ Result<Json> UserList(const Call& call) {
 
 Result<Json> UserRevoke(const Call& call) {
   PARCOURS_ASSIGN_OR_RETURN(std::string name, call.args.Text("name"));
-  PARCOURS_ASSIGN_OR_RETURN(User user, call.engine.RevokeUser(name, call.actor));
+  PARCOURS_ASSIGN_OR_RETURN(User user, call.engine.RevokeUser(name, call.actor, call.request_id));
   return Json{{"user", UserJson(user)}};
 }
 
