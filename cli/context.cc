@@ -113,8 +113,11 @@ Result<Json> Context::Call(Json request) {
       // last one (a server does it on a timer); after its own command, so
       // that an event recorded late clears its deadline first.
       auto missed = session->engine->ProcessDeadlines();
-      if (!missed.ok()) log->warn("passed deadlines not recorded: {}", missed.status().message());
-      else if (*missed > 0) log->info("{} passed deadline(s) recorded as missed", *missed);
+      if (!missed.ok()) {
+        log->warn("passed deadlines not recorded: {}", RenderHints(missed.status().message()));
+      } else if (*missed > 0) {
+        log->info("{} passed deadline(s) recorded as missed", *missed);
+      }
     }
   }
   PARCOURS_RETURN_IF_ERROR(ReplyStatus(reply));

@@ -23,19 +23,21 @@ void Output::Emit(const Json& object, const std::string& human) const {
 }
 
 void Output::Error(const Status& status) const {
+  const std::string message = RenderHints(status.message());
+  const std::string allowed = RenderHints(status.allowed());
   if (json) {
-    Json err{{"error", {{"code", status.code_name()},
-                        {"message", status.message()},
-                        {"allowed", status.allowed()},
-                        {"exit", ExitCode(status)}}}};
+    Json err{{"error",
+              {{"code", status.code_name()},
+               {"message", message},
+               {"allowed", allowed},
+               {"exit", ExitCode(status)}}}};
     std::cerr << DumpJson(err) << '\n';
     return;
   }
-  std::cerr << "parcours: " << status.code_name() << ": " << status.message();
-  if (!status.message().empty() && status.message().back() != '.' && status.message().back() != ':')
-    std::cerr << '.';
+  std::cerr << "parcours: " << status.code_name() << ": " << message;
+  if (!message.empty() && message.back() != '.' && message.back() != ':') std::cerr << '.';
   std::cerr << '\n';
-  if (!status.allowed().empty()) std::cerr << status.allowed() << '\n';
+  if (!allowed.empty()) std::cerr << allowed << '\n';
 }
 
 int ExitCode(const Status& status) { return StatusExitCode(status); }

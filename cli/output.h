@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "hints.h"
 #include "parcours/engine.h"
 
 namespace parcours::cli {
@@ -18,7 +19,8 @@ class Output {
 
   // Prints `human` (human mode) or `object` (JSON mode) on stdout.
   void Emit(const Json& object, const std::string& human) const;
-  // Prints a failed status on stderr ("parcours: refused: ..." or a JSON error).
+  // Prints a failed status on stderr ("parcours: refused: ..." or a JSON error), its
+  // references to commands and arguments rendered (RenderHints, hints.h).
   void Error(const Status& status) const;
 };
 

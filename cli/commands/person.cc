@@ -50,7 +50,7 @@ Status Edit(Context& ctx, const EditOptions& o) {
 
 std::string ShowHuman(const Json& j) {
   auto parsed = Person::FromJson(j);
-  if (!parsed.ok()) return "(the person could not be read: " + parsed.status().message() + ")";
+  if (!parsed.ok()) return "(the person could not be read: " + RenderHints(parsed.status().message()) + ")";
   const Person& p = *parsed;
   std::string h = p.id + "  " + p.name + " (" + p.sex + ", born " + p.birth.iso() + ")\n";
   if (!p.attrs.empty()) {

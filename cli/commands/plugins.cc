@@ -31,8 +31,9 @@ Status List(Context& ctx) {
   std::string h = rows.empty() ? "No plugin loaded.\n" : Table({"PLUGIN", "VERSION", "ABI", "FILE"}, rows);
   for (const auto& p : registry.plugins()) h += "  " + p.name + ": " + Provides(p) + "\n";
   for (const auto& e : registry.errors()) {
-    errors.push_back({{"file", e.file}, {"message", e.message}});
-    h += "skipped " + e.file + ": " + e.message + "\n";
+    const std::string message = RenderHints(e.message);
+    errors.push_back({{"file", e.file}, {"message", message}});
+    h += "skipped " + e.file + ": " + message + "\n";
   }
   ctx.out.Emit(Json{{"plugins", arr}, {"errors", errors},
                     {"engine_abi", std::to_string(EngineAbiMajor()) + "." + std::to_string(EngineAbiMinor())}},

@@ -64,7 +64,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   options.on_tick = [&engine, log = ctx.log] {
     auto recorded = engine.ProcessDeadlines();
     if (!recorded.ok()) {
-      log->warn("processing deadlines failed: {}", recorded.status().message());
+      log->warn("processing deadlines failed: {}", RenderHints(recorded.status().message()));
     } else if (*recorded > 0) {
       log->info("deadlines: recorded {} deadline_missed event(s)", *recorded);
     } else {

@@ -124,6 +124,40 @@ TEST_F(CliTest, ErrorJsonIsASingleLine) {
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
 }
 
+// ---- the engine's references to commands and arguments ---------------------------
+
+// The engine's messages name commands and arguments as the Service does
+// ({cmd:person.find NAME}, {arg:allow_duplicate}); the CLI says them as its own
+// commands and options, in human and --json output alike.
+TEST_F(CliTest, MessagesNameTheCliCommandsAndOptions) {
+  const std::string awa = AddPerson("Awa Diallo");
+  const Args again = {"person", "add", "--name", "Awa Diallo", "--birth", "1991-04-02", "--sex", "F"};
+  const std::string use = "Use " + awa + ", or add --allow-duplicate if this is another person.";
+  const CliResult r = Refused(3, again, {"\n" + use + "\n"});
+  EXPECT_FALSE(Contains(r.err, "{arg:")) << r.err;
+  EXPECT_EQ(RefusedJson(3, again, {}).value("allowed", ""), use);
+
+  const std::string find = "Search by name with `parcours person find NAME`.";
+  Refused(4, {"person", "show", "P-22222"}, {find});
+  EXPECT_EQ(RefusedJson(4, {"person", "show", "P-22222"}, {}).value("allowed", ""), find);
+
+  // A command and an option in one hint.
+  const std::string w = Enroll(awa);
+  Refused(3, {"void", w, "--seq", "1", "--reason", "wrong person"},
+          {"use `parcours advance " + w + " exit` with --field reason=other."});
+}
+
+// A user's text in a message is shown as typed, never read as a reference.
+TEST_F(CliTest, UserTextInAMessageIsNotReadAsAReference) {
+  const CliResult r = Refused(3, {"caseload", "--all", "--referent", "{cmd:init} {arg:seq}"},
+                              {"--all and --referent \"{cmd:init} {arg:seq}\" contradict each other",
+                               "Give --all for everyone's pathways, or --referent NAME for one referent's."});
+  EXPECT_FALSE(Contains(r.err, "parcours init")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "--seq")) << r.err;
+  const Json err = RefusedJson(3, {"caseload", "--all", "--referent", "{arg:seq}"}, {"\"{arg:seq}\""});
+  EXPECT_FALSE(Contains(err.dump(), "x7b")) << err.dump();
+}
+
 // ---- unknown ids -----------------------------------------------------------------
 
 TEST_F(CliTest, EveryCommandOnAnUnknownIdExits4) {

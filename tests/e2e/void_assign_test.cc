@@ -102,7 +102,8 @@ TEST_F(VoidTest, EnrolmentCannotBeVoided) {
   Void(3, "wrong interview");
   Void(2, "not positioned yet");
   Refused(3, {"void", w_, "--seq", "1", "--reason", "wrong person"},
-          {"the enrolment of " + w_ + " cannot be voided", "advance " + w_ + " exit --field reason=other"});
+          {"the enrolment of " + w_ + " cannot be voided",
+           "use `parcours advance " + w_ + " exit` with --field reason=other."});
   EXPECT_EQ(Show(w_).value("step", ""), "referral");
 }
 

@@ -142,7 +142,7 @@ TEST_F(CaseloadTest, DefaultsToTheActorsPathways) {
   EXPECT_EQ(Ids(bobs), Strings{p2_});
   bobs.all = true;
   ExpectRefusal([&] { return engine_->Caseload(bobs).status(); }, kRefused,
-                {"--all and --referent \"bob\" contradict each other"});
+                {"{arg:all} and {arg:referent} \"bob\" contradict each other"});
 }
 
 // Issue 6: a step that only an older version has is still accepted.

@@ -165,7 +165,7 @@ TEST_F(EngineTest, ProbableDuplicatesAreRefusedUnlessAllowed) {
   for (const char* variant : {"Éloïse Dupont", "ELOISE DUPONT", "eloise dupont", "Eloise-Dupont",
                               "  éloïse   dupont "}) {
     ExpectRefusal([&] { return attempt(variant, false).status(); }, kRefused,
-                  {"already exists: " + first.id, "--allow-duplicate"});
+                  {"already exists: " + first.id, "{arg:allow_duplicate}"});
   }
   // Another birth date or another name is another person.
   AddPerson("Éloïse Dupont", "1990-04-03");

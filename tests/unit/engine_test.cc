@@ -428,7 +428,7 @@ TEST_F(EngineTest, AdvanceRefusals) {
                 {"has no transition \"teleport\"", "From here you can: position, exit.",
                  "interview"});
   ExpectRefusal([&] { return TryAdvance(pw, "interview").status(); }, kRefused,
-                {"\"interview\" is a milestone", "parcours record " + pw + " interview"});
+                {"\"interview\" is a milestone", "use {cmd:record " + pw + " interview}."});
   ExpectRefusal([&] { return TryAdvance(pw, "start_training", "", {{"provider", "AFPA"}}).status(); },
                 kRefused,
                 {"\"start_training\" is not possible from Orientation (referral)",
@@ -527,7 +527,7 @@ TEST_F(EngineTest, RecordRefusals) {
   ExpectRefusal([&] { return TryRecord(pw, "lunch").status(); }, kRefused,
                 {"has no milestone \"lunch\"", "From here you can: position, exit."});
   ExpectRefusal([&] { return TryRecord(pw, "position").status(); }, kRefused,
-                {"\"position\" is a transition", "parcours advance " + pw + " position"});
+                {"\"position\" is a transition", "use {cmd:advance " + pw + " position}."});
   ExpectRefusal([&] { return TryRecord(pw, "training_completed", "", {{"certified", "yes"}}).status(); },
                 kRefused,
                 {"\"training_completed\" cannot be recorded in Orientation (referral)",

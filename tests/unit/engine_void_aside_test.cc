@@ -39,7 +39,7 @@ TEST_F(VoidAsideTest, ADeadlineMissedCannotBeVoided) {
   ASSERT_TRUE(missed.ok()) << missed.status().ToString();
   ASSERT_EQ(*missed, 1);
   ExpectRefusal([&] { return TryVoid(pw, "not missed", 2).status(); }, kRefused,
-                {"was recorded when a deadline passed: it cannot be voided", "parcours due"});
+                {"was recorded when a deadline passed: it cannot be voided", "(see {cmd:due})"});
   // The enrolment is still the latest step: past the deadline_missed, the
   // refusal of voiding it names the enrolment.
   ExpectRefusal([&] { return TryVoid(pw, "typo", 1).status(); }, kRefused, {"cannot be voided"});

@@ -49,7 +49,8 @@ TEST_F(EngineTest, VoidCancelsTheLatestEvent) {
 
   // Only the enrolment is left.
   ExpectRefusal([&] { return TryVoid(pw).status(); }, kRefused,
-                {"the enrolment of " + pw + " cannot be voided", "exit --field reason=other"});
+                {"the enrolment of " + pw + " cannot be voided",
+                 "{cmd:advance " + pw + " exit} with {arg:fields} reason=other"});
 
   auto view = engine_->GetPathway(pw);
   ASSERT_TRUE(view.ok());
@@ -81,8 +82,8 @@ TEST_F(EngineTest, VoidNamesItsEventAndARepeatIsRefused) {
   Advance(pw, "position", "2026-03-02");
   Record(pw, "interview", "2026-03-05", {{"mode", "video"}});
   ExpectRefusal([&] { return TryVoid(pw, "typo", 0).status(); }, kRefused,
-                {"say which event of " + pw + " to void, with --seq", "#3 (interview on 2026-03-05)",
-                 "parcours history " + pw});
+                {"say which event of " + pw + " to void, with {arg:seq}", "#3 (interview on 2026-03-05)",
+                 "{cmd:history " + pw + "}"});
   ExpectRefusal([&] { return TryVoid(pw, "typo", 2).status(); }, kRefused,
                 {"#2 (position on 2026-03-02) is not the latest event in effect", "#3 (interview on 2026-03-05)"});
   ExpectRefusal([&] { return TryVoid(pw, "typo", 4).status(); }, kRefused, {"has no event #4"});

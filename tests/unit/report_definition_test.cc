@@ -760,14 +760,15 @@ TEST_F(ReportDefinitionTest, RunReportRefusals) {
     EXPECT_EQ(r.status().message(), message);
     EXPECT_EQ(r.status().allowed(), allowed);
   };
-  expect({"sorties", "insertion", "2026-03-01", "2026-03-31"}, Status::Code::kNotFound, "no report \"sorties\"",
-         "Reports: outcomes (see `parcours report list`).");
+  expect({"sorties", "insertion", "2026-03-01", "2026-03-31"}, Status::Code::kNotFound,
+         "no report \"sorties\"", "Reports: outcomes (see {cmd:report.list}).");
   expect({"outcomes", "insertion", "2026-02-30", "2026-03-31"}, Status::Code::kRefused,
-         "--from \"2026-02-30\" is not a valid date", "Use YYYY-MM-DD.");
+         "{arg:from} \"2026-02-30\" is not a valid date", "Use YYYY-MM-DD.");
   expect({"outcomes", "insertion", "2026-03-01", "31/03/2026"}, Status::Code::kRefused,
-         "--to \"31/03/2026\" is not a valid date", "Use YYYY-MM-DD.");
+         "{arg:to} \"31/03/2026\" is not a valid date", "Use YYYY-MM-DD.");
   expect({"outcomes", "insertion", "2026-04-01", "2026-03-31"}, Status::Code::kRefused,
-         "the period ends (2026-03-31) before it starts (2026-04-01)", "Give --from on or before --to.");
+         "the period ends (2026-03-31) before it starts (2026-04-01)",
+         "Give {arg:from} on or before {arg:to}.");
   auto missing = engine_->RunReport({"outcomes", "nope", "2026-03-01", "2026-03-31"});
   EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
   EXPECT_EQ(StoreDigest(dir_.path()), before);
@@ -800,7 +801,7 @@ TEST_F(ReportDefinitionTest, PluginReportsAreListedAndRun) {
   EXPECT_EQ(r->ToJson().at("report"), "good.counts");
 
   auto unknown = engine.RunReport(ReportQuery{"good.missing", "insertion", "2026-03-01", "2026-03-31"});
-  EXPECT_EQ(unknown.status().allowed(), "Reports: outcomes, good.counts (see `parcours report list`).");
+  EXPECT_EQ(unknown.status().allowed(), "Reports: outcomes, good.counts (see {cmd:report.list}).");
 }
 
 }  // namespace

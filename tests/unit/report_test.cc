@@ -509,10 +509,10 @@ TEST_F(ReportTest, RefusalsAndUnknownProgramme) {
     EXPECT_EQ(r.status().code(), code) << r.status().ToString();
     EXPECT_NE(r.status().ToString().find(needle), std::string::npos) << r.status().ToString();
   };
-  expect(Outcomes("2026-02-30", "2026-04-30"), Status::Code::kRefused, "--from \"2026-02-30\"");
-  expect(Outcomes("2026-02-01", "2026-4-30"), Status::Code::kRefused, "--to \"2026-4-30\"");
-  expect(Outcomes("", "2026-04-30"), Status::Code::kRefused, "--from");
-  expect(Outcomes("2026-02-01", "today"), Status::Code::kRefused, "--to");
+  expect(Outcomes("2026-02-30", "2026-04-30"), Status::Code::kRefused, "{arg:from} \"2026-02-30\"");
+  expect(Outcomes("2026-02-01", "2026-4-30"), Status::Code::kRefused, "{arg:to} \"2026-4-30\"");
+  expect(Outcomes("", "2026-04-30"), Status::Code::kRefused, "{arg:from}");
+  expect(Outcomes("2026-02-01", "today"), Status::Code::kRefused, "{arg:to}");
   expect(Outcomes("2026-05-01", "2026-04-30"), Status::Code::kRefused,
          "the period ends (2026-04-30) before it starts (2026-05-01)");
   expect(Outcomes("2026-02-01", "2026-04-30", "nope"), Status::Code::kNotFound, "no programme \"nope\"");

@@ -209,7 +209,9 @@ TEST_F(RulesTest, InstallRefusesReferencesToMissingPluginsAndBadConditions) {
   std::vector<std::string> messages;
   for (const auto& p : load.problems) messages.push_back(p.ToString());
   ASSERT_EQ(messages.size(), 5u) << ::testing::PrintToString(messages);
-  EXPECT_EQ(messages[0], "rules.yaml:17: enrolment guard #1: guard \"good.adults_only\": plugin \"good\" is not loaded (see `parcours plugins list`)");
+  EXPECT_EQ(messages[0],
+            "rules.yaml:17: enrolment guard #1: guard \"good.adults_only\": plugin \"good\" is not loaded "
+            "(see {cmd:plugins.list})");
 
   const char* bad = R"(programme: bad
 steps:

@@ -2,6 +2,8 @@
 // be malformed or refused, authentication with tokens, and replies that carry
 // what a client needs to print them.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +122,68 @@ TEST_F(ServiceTest, ErrorReplyAndReplyStatusRoundTrip) {
   EXPECT_EQ(ErrorReply(Status::Unavailable("x")).at("error").at("exit"), 5);
   EXPECT_EQ(ReplyStatus(Json::array()).code(), Status::Code::kInternal);
   EXPECT_EQ(ReplyStatus(Json{{"ok", false}, {"error", {{"code", "nonsense"}}}}).code(), Status::Code::kInternal);
+}
+
+// ---- messages speak of operations ----------------------------------------------------
+
+// True when `text` names a command-line option ("--seq") or command ("`parcours due`"):
+// a reply names commands and arguments as {cmd:NAME} and {arg:NAME} (docs/cli.md).
+bool NamesFrontEndWords(const std::string& text) {
+  for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 1)) {
+    if (at + 2 < text.size() && text[at + 2] >= 'a' && text[at + 2] <= 'z') return true;
+  }
+  return Has(text, "`parcours");
+}
+
+TEST_F(ServiceTest, RepliesNameCommandsAndArgumentsNotCommandLineFlags) {
+  const std::string w = EnrollAwa();
+  const Person karim = AddPerson("Karim Benali", "1999-09-14", "M");
+  const Json period = {{"programme", "insertion"}, {"from", "2026-12-01"}, {"to", "2026-01-01"}};
+  Service server(*engine_, ServiceOptions{.require_token = true});
+  // Each reply, and a reference its message or hint holds.
+  const std::vector<std::pair<Json, std::string>> cases = {
+      {Run("person.add", {{"name", "Karim Benali"}, {"birth", "1999-09-14"}, {"sex", "M"}}),
+       "Use " + karim.id + ", or add {arg:allow_duplicate} if this is another person."},
+      {Run("person.edit", {{"person", karim.id}}),
+       "{arg:name}, {arg:birth}, {arg:sex} or {arg:attrs} KEY=VALUE"},
+      {Run("person.edit", {{"person", karim.id}, {"name", "Karim B"}, {"date", "2026-01-01"}}),
+       "{arg:date} is when attributes change, and no {arg:attrs} is given"},
+      {Run("person.edit", {{"person", karim.id}, {"sex", "M"}}), "{cmd:person.show " + karim.id + "}"},
+      {Run("person.show", {{"person", "P-22222"}}), "{cmd:person.find NAME}"},
+      {Run("person.show", {{"person", "nobody"}}), "{cmd:person.find NAME}"},
+      {Run("show", {{"pathway", "W-22222"}}), "{cmd:caseload}"},
+      {Run("advance", {{"pathway", w}, {"transition", "interview"}}), "{cmd:record " + w + " interview}"},
+      {Run("record", {{"pathway", w}, {"milestone", "position"}}), "{cmd:advance " + w + " position}"},
+      {Run("void", {{"pathway", w}, {"reason", "typo"}}), "to void, with {arg:seq}"},
+      {Run("void", {{"pathway", w}, {"reason", "typo"}}), "{cmd:history " + w + "}"},
+      {Run("void", {{"pathway", w}, {"reason", "typo"}, {"seq", 1}}),
+       "{cmd:advance " + w + " exit} with {arg:fields} reason=other"},
+      {Run("caseload", {{"all", true}, {"referent", "bob"}}),
+       "Give {arg:all} for everyone's pathways, or {arg:referent} NAME for one referent's."},
+      {Run("report.outcomes", period), "Give {arg:from} on or before {arg:to}."},
+      {Run("report.outcomes", {{"programme", "insertion"}, {"from", "2026-02-30"}, {"to", "2026-12-31"}}),
+       "{arg:from} \"2026-02-30\" is not a valid date"},
+      {Run("report.run",
+           {{"report", "nope"}, {"programme", "insertion"}, {"from", "2026-01-01"}, {"to", "2026-12-31"}}),
+       "{cmd:report.list}"},
+      {Run("programme.list", Json::object(), &server), "{cmd:user.add}"},
+  };
+  for (const auto& [reply, reference] : cases) {
+    const Json e = Error(reply);
+    const std::string message = e.value("message", ""), hint = e.value("hint", "");
+    EXPECT_TRUE(Has(message + "\n" + hint, reference)) << reference << "\n" << reply.dump();
+    EXPECT_FALSE(NamesFrontEndWords(message)) << reply.dump();
+    EXPECT_FALSE(NamesFrontEndWords(hint)) << reply.dump();
+  }
+}
+
+TEST_F(ServiceTest, UserTextInAReplyCannotReadAsAReference) {
+  AddPerson("Jean {cmd:init} Martin", "1980-05-06", "M");
+  const Json reply =
+      Run("person.add", {{"name", "Jean {cmd:init} Martin"}, {"birth", "1980-05-06"}, {"sex", "M"}});
+  ExpectError(reply, "refused", 3, "a person named Jean \\x7bcmd:init} Martin born 1980-05-06");
+  ExpectError(Run("caseload", {{"all", true}, {"referent", "{arg:seq}"}}), "refused", 3,
+              "{arg:all} and {arg:referent} \"\\x7barg:seq}\" contradict each other");
 }
 
 // ---- malformed requests -------------------------------------------------------------

@@ -32,7 +32,7 @@ TEST(StoreLockTest, SecondWriterIsUnavailableMentioningAnotherProcess) {
     EXPECT_TRUE(Contains(second.status().message(), "another")) << second.status().message();
     EXPECT_TRUE(Contains(second.status().message(), "waited 0 s")) << second.status().message();
     EXPECT_TRUE(Contains(second.status().message(), dir.path())) << second.status().message();
-    EXPECT_TRUE(Contains(second.status().allowed(), "--wait")) << second.status().allowed();
+    EXPECT_TRUE(Contains(second.status().allowed(), "{arg:wait} SECONDS")) << second.status().allowed();
   }
   // The first writer is unaffected.
   MustPut(*writer, Domain::kPersons, "k", "v");

@@ -188,6 +188,14 @@ TEST(TextTest, EscapeTextShowsBadBytesControlsAndInvisibleCharacters) {
   EXPECT_EQ(EscapeText("Éloïse \"Zoé\""), "Éloïse \"Zoé\"");
 }
 
+// A '{' of user text never reads as a reference ({cmd:...}, {arg:...}) in a message.
+TEST(TextTest, EscapeTextEscapesOpeningBraces) {
+  EXPECT_EQ(EscapeText("{cmd:init}"), "\\x7bcmd:init}");
+  EXPECT_EQ(EchoText("Jean {arg:data} Martin"), "\"Jean \\x7barg:data} Martin\"");
+  EXPECT_EQ(ShortText("{{ab", 3), "\\x7b\\x7ba…");
+  EXPECT_EQ(std::string(kEscapedBrace), "\\x7b");
+}
+
 TEST(TextTest, EchoTextCutsLongTextAndSaysHowLong) {
   EXPECT_EQ(EchoText("abc"), "\"abc\"");
   EXPECT_EQ(EchoText(std::string(60, 'a')), "\"" + std::string(60, 'a') + "\"");

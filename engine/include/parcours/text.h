@@ -18,6 +18,10 @@ inline constexpr std::size_t kMaxNameChars = 100;    // person names, referents,
 inline constexpr std::size_t kMaxReasonChars = 500;  // reasons (void)
 // Characters of a user's text a message shows before cutting it (EchoText).
 inline constexpr std::size_t kEchoChars = 60;
+// How a message writes a '{' of a user's text (EscapeText), so that the text never
+// reads as a reference to a command or an argument ({cmd:NAME}, {arg:NAME}: see
+// docs/cli.md, "Requests and replies"). A front end shows it as '{' again.
+inline constexpr std::string_view kEscapedBrace = "\\x7b";
 
 // Folds a name for matching (search, duplicate detection): compatibility
 // forms unified (full-width "Ｊｅａｎ" -> "jean", ligatures), case folded,
@@ -45,8 +49,9 @@ std::optional<std::size_t> FirstInvalidUtf8(std::string_view text);
 // Number of characters (code points) of valid UTF-8 text.
 std::size_t CountChars(std::string_view text);
 
-// `text` safe to print: invalid bytes as \xNN, control characters as \xNN and
-// invisible format characters (zero-width, bidi controls) as \u{NNNN}.
+// `text` safe to print in a message: invalid bytes as \xNN, control characters as
+// \xNN, invisible format characters (zero-width, bidi controls) as \u{NNNN}, and '{'
+// as \x7b (kEscapedBrace).
 std::string EscapeText(std::string_view text);
 
 // `text` escaped (EscapeText), cut after `max_chars` characters with "…".

@@ -52,6 +52,8 @@ std::string EscapeText(std::string_view text) {
     const int32_t cp = utf8::Decode(text, i);
     if (cp < 0) {
       out += Hex("\\x%02x", static_cast<unsigned char>(text[i++]));
+    } else if (cp == '{') {
+      out += kEscapedBrace;
     } else if (cp < 0x80 && IsControl(cp)) {
       out += Hex("\\x%02x", static_cast<unsigned>(cp));
     } else if (IsControl(cp) || IsFormat(cp)) {

@@ -100,8 +100,7 @@ Result<ProgrammeInfo> Engine::Impl::ProgrammeInfoAt(const StoreReader& r, const 
     std::vector<std::string> ids;
     for (const auto& p : all) ids.push_back(p.id);
     return Status::NotFound("no programme " + Quoted(id),
-                            ids.empty() ? "No programme is installed yet: use `parcours programme "
-                                          "install FILE`."
+                            ids.empty() ? "No programme is installed yet: use {cmd:programme.install FILE}."
                                         : "Installed programmes: " + JoinWords(ids) + ".");
   }
   const int version = std::stoi(*head);
@@ -264,8 +263,8 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
     if (!t) {
       std::string hint = NextMoves(*wf, before.step);
       if (wf->find_milestone(req.transition)) {
-        hint = Quoted(req.transition) + " is a milestone: use `parcours record " + before.id + " " +
-               req.transition + "`. " + hint;
+        hint = Quoted(req.transition) + " is a milestone: use {cmd:record " + before.id + " " +
+               req.transition + "}. " + hint;
       }
       return Status::Refused("programme " + Quoted(wf->id) + " has no transition " + Quoted(req.transition), hint);
     }
@@ -299,8 +298,8 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
     if (!m) {
       std::string hint = NextMoves(*wf, before.step);
       if (wf->find_transition(req.milestone)) {
-        hint = Quoted(req.milestone) + " is a transition: use `parcours advance " + before.id + " " +
-               req.milestone + "`. " + hint;
+        hint = Quoted(req.milestone) + " is a transition: use {cmd:advance " + before.id + " " +
+               req.milestone + "}. " + hint;
       }
       return Status::Refused("programme " + Quoted(wf->id) + " has no milestone " + Quoted(req.milestone), hint);
     }
@@ -333,7 +332,7 @@ Result<CommandResult> Engine::Assign(const AssignRequest& req) {
     const PathwayState& before = loaded.state;
     PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
     if (referent == before.referent) {
-      return Status::Refused(referent + " is already the referent of " + before.id,
+      return Status::Refused(EscapeText(referent) + " is already the referent of " + before.id,
                              "Give the name of another referent.");
     }
     PARCOURS_RETURN_IF_ERROR(CheckKnownReferent(r, referent));

@@ -216,7 +216,7 @@ struct Engine::Impl {
     auto id = NormalizeId(kPathwayPrefix, typed);
     if (!id) {
       return Status::NotFound("no pathway " + Quoted(typed),
-                              "Pathway ids look like W-3F8Q4 (see `parcours caseload`).");
+                              "Pathway ids look like W-3F8Q4 (see {cmd:caseload}).");
     }
     return *id;
   }
@@ -230,7 +230,7 @@ struct Engine::Impl {
   Result<LoadedState> LoadStateRaw(const StoreReader& r, std::string_view typed) const {
     PARCOURS_ASSIGN_OR_RETURN(std::string id, PathwayId(typed));
     PARCOURS_ASSIGN_OR_RETURN(auto raw, r.Get(Domain::kPathways, id));
-    if (!raw) return Status::NotFound("no pathway " + id, "See `parcours caseload` for your pathways.");
+    if (!raw) return Status::NotFound("no pathway " + id, "See {cmd:caseload} for your pathways.");
     PARCOURS_ASSIGN_OR_RETURN(Json j, ParseStoredJson(*raw, "pathway"));
     PARCOURS_ASSIGN_OR_RETURN(PathwayState state, PathwayState::FromJson(j));
     return LoadedState{std::move(state), std::move(*raw)};
@@ -421,16 +421,17 @@ struct Engine::Impl {
                                  "(" + rule + ")");
         }
       } else {
-        PARCOURS_RETURN_IF_ERROR(plugins ? plugins->RunGuard(guard.plugin, ctx)
-                                         : Status::Refused("guard " + guard.plugin + " is not available: no plugin is loaded",
-                                                           "Nothing was written. See `parcours plugins list`."));
+        PARCOURS_RETURN_IF_ERROR(
+            plugins ? plugins->RunGuard(guard.plugin, ctx)
+                    : Status::Refused("guard " + guard.plugin + " is not available: no plugin is loaded",
+                                      "Nothing was written. See {cmd:plugins.list}."));
       }
     }
     for (const auto& d : rules.derive) {
       if (!d.plugin.empty()) {
         if (!plugins) {
           return Status::Refused("action " + d.plugin + " is not available: no plugin is loaded",
-                                 "Nothing was written. See `parcours plugins list`.");
+                                 "Nothing was written. See {cmd:plugins.list}.");
         }
         PARCOURS_ASSIGN_OR_RETURN(Json added, plugins->RunBeforeCommit(d.plugin, ctx));
         for (const auto& [k, v] : added.items()) {

@@ -182,9 +182,9 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
     PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, added.name, added.birth, ""));
     if (!namesakes.other.empty() && !req.allow_duplicate) {
       PARCOURS_ASSIGN_OR_RETURN(Person other, impl_->PersonAt(r, namesakes.other));
-      return Status::Refused("a person named " + other.name + " born " + added.birth.iso() + " already exists: " +
-                                 other.id,
-                             "Use " + other.id + ", or add --allow-duplicate if this is another person.");
+      return Status::Refused("a person named " + EscapeText(other.name) + " born " + added.birth.iso() +
+                                 " already exists: " + other.id,
+                             "Use " + other.id + ", or add {arg:allow_duplicate} if this is another person.");
     }
     PARCOURS_ASSIGN_OR_RETURN(added.id, impl_->UnusedId(r, kPersonPrefix, Domain::kPersons));
     added.created = clock_.now_timestamp();
@@ -203,11 +203,14 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
 }
 
 Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
-  const std::string options = "Give --name, --birth, --sex or --attr KEY=VALUE (with --date for when it changed).";
+  const std::string options =
+      "Give {arg:name}, {arg:birth}, {arg:sex} or {arg:attrs} KEY=VALUE (with {arg:date} for when it "
+      "changed).";
   if (req.date && req.attrs.empty()) {
-    return Status::Refused("--date is when attributes change, and no --attr is given",
-                           "Name, birth date and sex are corrections, without a date; give --attr KEY=VALUE "
-                           "with --date.");
+    return Status::Refused(
+        "{arg:date} is when attributes change, and no {arg:attrs} is given",
+        "Name, birth date and sex are corrections, without a date; give {arg:attrs} KEY=VALUE "
+        "with {arg:date}.");
   }
   if (!req.name && !req.birth && !req.sex && req.attrs.empty()) {
     return Status::Refused("nothing to change", options);
@@ -248,8 +251,9 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
     p.sex = *req.sex;
   }
   if (!req.attrs.empty() && date < p.birth) {
-    return Status::Refused("--date " + date.iso() + " is before " + p.id + "'s birth (" + p.birth.iso() + ")",
-                           "Give the date the attribute changed, on or after " + p.birth.iso() + ".");
+    return Status::Refused(
+        "{arg:date} " + date.iso() + " is before " + p.id + "'s birth (" + p.birth.iso() + ")",
+        "Give the date the attribute changed, on or after " + p.birth.iso() + ".");
   }
   const auto in_effect = p.AttrsOn(date);
   for (const auto& [key, value] : req.attrs) {
@@ -271,7 +275,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   if (change.changes.empty()) {
     return Status::Refused("nothing changes: " + p.id + " already has these values" +
                                (req.attrs.empty() ? "" : " on " + date.iso()),
-                           "See them with `parcours person show " + p.id + "`.");
+                           "See them with {cmd:person.show " + p.id + "}.");
   }
   std::optional<ExpectPrefix> expect_namesakes;
   if (change.changes.count("name") || change.changes.count("birth")) {
@@ -279,9 +283,9 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
     const std::string& existing = namesakes.other;
     if (!req.allow_duplicate) expect_namesakes = std::move(namesakes.read);
     if (!existing.empty() && !req.allow_duplicate) {
-      return Status::Refused("a person named " + p.name + " born " + p.birth.iso() + " already exists: " + existing,
-                             "Check that " + p.id + " and " + existing +
-                                 " are two people, then add --allow-duplicate.");
+      return Status::Refused(
+          "a person named " + EscapeText(p.name) + " born " + p.birth.iso() + " already exists: " + existing,
+          "Check that " + p.id + " and " + existing + " are two people, then add {arg:allow_duplicate}.");
     }
   }
   p.changes.push_back(std::move(change));
@@ -322,10 +326,10 @@ Result<Person> Engine::Impl::PersonAt(const StoreReader& r, const std::string& t
   auto id = NormalizeId(kPersonPrefix, typed);
   if (!id) {
     return Status::NotFound("no person " + Quoted(typed),
-                            "Person ids look like P-7K2M9 (see `parcours person find NAME`).");
+                            "Person ids look like P-7K2M9 (see {cmd:person.find NAME}).");
   }
   PARCOURS_ASSIGN_OR_RETURN(auto j, GetJson(r, Domain::kPersons, *id, "person"));
-  if (!j) return Status::NotFound("no person " + *id, "Search by name with `parcours person find NAME`.");
+  if (!j) return Status::NotFound("no person " + *id, "Search by name with {cmd:person.find NAME}.");
   return Person::FromJson(*j);
 }
 

@@ -28,8 +28,9 @@ Result<PathwayView> Engine::GetPathway(const std::string& id) const {
 
 Result<std::vector<CaseloadEntry>> Engine::Caseload(const CaseloadQuery& q) const {
   if (q.all && !q.referent.empty()) {
-    return Status::Refused("--all and --referent " + Quoted(q.referent) + " contradict each other",
-                           "Give --all for everyone's pathways, or --referent NAME for one referent's.");
+    return Status::Refused(
+        "{arg:all} and {arg:referent} " + Quoted(q.referent) + " contradict each other",
+        "Give {arg:all} for everyone's pathways, or {arg:referent} NAME for one referent's.");
   }
   const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
   const StoreReader& r = *snapshot;

@@ -62,19 +62,19 @@ Result<ReportResult> Engine::RunReport(const ReportQuery& q) const {
     std::vector<std::string> names;
     for (const auto& r : reports) names.push_back(r.name);
     return Status::NotFound("no report " + EchoText(q.report),
-                            "Reports: " + JoinWords(names) + " (see `parcours report list`).");
+                            "Reports: " + JoinWords(names) + " (see {cmd:report.list}).");
   }
   PARCOURS_ASSIGN_OR_RETURN(auto definition, ParseReportDefinition(*yaml, q.report));
 
   PARCOURS_ASSIGN_OR_RETURN(auto info, GetProgrammeInfo(q.programme));
   const auto& served = definition.programmes;
   if (!served.empty() && std::find(served.begin(), served.end(), info.id) == served.end()) {
-    return Status::Refused("report " + EchoText(q.report) + " does not apply to programme " + EchoText(info.id) +
-                               "; it serves " + (served.size() == 1 ? "the programme " : "the programmes ") +
-                               JoinWords(served),
-                           "Run it with --programme " + served.front() +
-                               (served.size() == 1 ? "" : " or another programme it serves") +
-                               "; `parcours report list` shows the programmes each report serves.");
+    return Status::Refused(
+        "report " + EchoText(q.report) + " does not apply to programme " + EchoText(info.id) +
+            "; it serves " + (served.size() == 1 ? "the programme " : "the programmes ") + JoinWords(served),
+        "Run it with {arg:programme} " + served.front() +
+            (served.size() == 1 ? "" : " or another programme it serves") +
+            "; {cmd:report.list} shows the programmes each report serves.");
   }
   PARCOURS_ASSIGN_OR_RETURN(const ReportPeriod period, ParseReportPeriod(q.from, q.to));
   PARCOURS_ASSIGN_OR_RETURN(auto wf, GetWorkflow(info.id));

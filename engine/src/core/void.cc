@@ -54,12 +54,12 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
                                  : "The latest event in effect is " + describe(*head);
         if (last_void)
           latest += "; " + describe(*last_void) + " can be voided to bring back what it cancelled";
-        latest += ". See the events with `parcours history " + before.id + "`.";
+        latest += ". See the events with {cmd:history " + before.id + "}.";
         const Event* target = nullptr;
         for (const auto& ev : events)
           if (ev.seq == req.seq) target = &ev;
         if (req.seq == 0) {
-          return Status::Refused("say which event of " + before.id + " to void, with --seq", latest);
+          return Status::Refused("say which event of " + before.id + " to void, with {arg:seq}", latest);
         }
         if (!target) {
           return Status::Refused(before.id + " has no event #" + std::to_string(req.seq) +
@@ -68,14 +68,14 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
         }
         if (target->kind == EventKind::kEnroll) {
           return Status::Refused("the enrolment of " + before.id + " cannot be voided",
-                                 "Only later events can be voided. To close a pathway opened by "
-                                 "mistake, "
-                                 "use `parcours advance " +
-                                     before.id + " exit --field reason=other`.");
+                                 "Only later events can be voided. To close a pathway opened by mistake, use "
+                                 "{cmd:advance " +
+                                     before.id + " exit} with {arg:fields} reason=other.");
         }
         if (target->kind == EventKind::kDeadlineMissed) {
-          return Status::Refused(describe(*target) + " was recorded when a deadline passed: it cannot be voided",
-                                 "It stays in the history; record what was due (see `parcours due`).");
+          return Status::Refused(
+              describe(*target) + " was recorded when a deadline passed: it cannot be voided",
+              "It stays in the history; record what was due (see {cmd:due}).");
         }
         if (!in_effect(*target)) {
           const Event* by = nullptr;

@@ -342,10 +342,10 @@ struct PluginRegistry::Impl {
 
   Status HookFailure(const char* kind, const std::string& name, const CallOutcome& r) const {
     const std::string what = r.out.empty() ? "no details given" : r.out;
-    return Status::Refused("plugin " + name.substr(0, name.find('.')) + ", " + kind + " " +
-                               name.substr(name.find('.') + 1) + " failed: " + what,
-                           "Nothing was written. Tell the programme's administrator; `parcours plugins "
-                           "check` tests the plugin.");
+    return Status::Refused(
+        "plugin " + name.substr(0, name.find('.')) + ", " + kind + " " + name.substr(name.find('.') + 1) +
+            " failed: " + what,
+        "Nothing was written. Tell the programme's administrator; {cmd:plugins.check} tests the plugin.");
   }
 };
 
@@ -456,9 +456,9 @@ Status PluginRegistry::RunGuard(const std::string& name, const Json& context) co
   impl_->LoadPending();
   auto it = impl_->guards.find(name);
   if (it == impl_->guards.end()) {
-    return Status::Refused("guard " + name + " is not available: plugin " + name.substr(0, name.find('.')) +
-                               " is not loaded",
-                           "Nothing was written. See `parcours plugins list`.");
+    return Status::Refused(
+        "guard " + name + " is not available: plugin " + name.substr(0, name.find('.')) + " is not loaded",
+        "Nothing was written. See {cmd:plugins.list}.");
   }
   const auto& g = it->second.abi;
   const std::string input = context.dump();
@@ -474,9 +474,9 @@ Result<Json> PluginRegistry::RunBeforeCommit(const std::string& name, const Json
   impl_->LoadPending();
   auto it = impl_->actions.find(name);
   if (it == impl_->actions.end() || it->second.abi.phase != PARCOURS_BEFORE_COMMIT) {
-    return Status::Refused("action " + name + " is not available: plugin " + name.substr(0, name.find('.')) +
-                               " is not loaded",
-                           "Nothing was written. See `parcours plugins list`.");
+    return Status::Refused(
+        "action " + name + " is not available: plugin " + name.substr(0, name.find('.')) + " is not loaded",
+        "Nothing was written. See {cmd:plugins.list}.");
   }
   const auto& a = it->second.abi;
   const std::string input = context.dump();
@@ -509,9 +509,9 @@ Result<Json> PluginRegistry::ParseField(const std::string& type, const std::stri
   impl_->LoadPending();
   auto it = impl_->field_types.find(type);
   if (it == impl_->field_types.end()) {
-    return Status::Refused("field type " + type + " is not available: plugin " + type.substr(0, type.find('.')) +
-                               " is not loaded",
-                           "Nothing was written. See `parcours plugins list`.");
+    return Status::Refused("field type " + type + " is not available: plugin " +
+                               type.substr(0, type.find('.')) + " is not loaded",
+                           "Nothing was written. See {cmd:plugins.list}.");
   }
   const auto& f = it->second.abi;
   CallOutcome r = CallPlugin([&](ParcoursSink* sink) { return f.parse(f.self, raw.c_str(), sink); });

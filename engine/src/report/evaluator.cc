@@ -21,11 +21,13 @@ namespace parcours {
 Result<ReportPeriod> ParseReportPeriod(const std::string& from, const std::string& to) {
   const auto first = Date::ParseIso(from);
   const auto last = Date::ParseIso(to);
-  if (!first) return Status::Refused("--from " + EchoText(from) + " is not a valid date", "Use YYYY-MM-DD.");
-  if (!last) return Status::Refused("--to " + EchoText(to) + " is not a valid date", "Use YYYY-MM-DD.");
+  if (!first) {
+    return Status::Refused("{arg:from} " + EchoText(from) + " is not a valid date", "Use YYYY-MM-DD.");
+  }
+  if (!last) return Status::Refused("{arg:to} " + EchoText(to) + " is not a valid date", "Use YYYY-MM-DD.");
   if (*last < *first) {
     return Status::Refused("the period ends (" + last->iso() + ") before it starts (" + first->iso() + ")",
-                           "Give --from on or before --to.");
+                           "Give {arg:from} on or before {arg:to}.");
   }
   return ReportPeriod{*first, *last};
 }

@@ -1,5 +1,6 @@
 // Service handlers of report commands: report.list, report.run,
 // report.outcomes.
+#include "parcours/text.h"
 #include "service/handlers.h"
 
 namespace parcours::service {
@@ -16,7 +17,8 @@ Result<Period> ReadPeriod(const Args& a) {
   PARCOURS_ASSIGN_OR_RETURN(p.to, a.Text("to"));
   PARCOURS_ASSIGN_OR_RETURN(p.format, a.TextOr("format", "json"));
   if (p.format != "json" && p.format != "csv" && p.format != "table") {
-    return Status::Usage("format \"" + p.format + "\" is not a report format", "Formats: json, csv, table.");
+    return Status::Usage("format " + EchoText(p.format) + " is not a report format",
+                         "Formats: json, csv, table.");
   }
   return p;
 }

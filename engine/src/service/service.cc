@@ -111,7 +111,7 @@ Result<Caller> Identify(const Engine& engine, const ServiceOptions& options, con
   }
   if (options.require_token) {
     return Status::Denied("this service needs a token with every request",
-                          "Send the token of a user (`parcours user add` gives one) as \"token\".");
+                          "Send the token of a user ({cmd:user.add} gives one) as \"token\".");
   }
   if (!actor) {
     return Status::Usage("the request has no actor", "Give \"actor\": who is asking, e.g. \"lea.moreau\".");

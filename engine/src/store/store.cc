@@ -56,20 +56,19 @@ Status NotAStore(const std::string& path, DirState state, bool create) {
   }
   if (state == DirState::kNotDirectory) {
     return create ? Status::Refused(path + " is not a directory",
-                                    "Give --data a directory: empty, missing, or a store.")
+                                    "Point {arg:data} at a directory: empty, missing, or a store.")
                   : Status::Unavailable("there is no store at " + path + " (it is a file)",
-                                        "Point --data (or PARCOURS_DATA) at a store directory.");
+                                        "Point {arg:data} at a store directory.");
   }
   return create ? Status::Refused(path + " is not empty and is not a Parcours store",
                                   "Choose an empty or missing directory for a new store.")
                 : Status::Unavailable(path + " is not a Parcours store",
-                                      "Create one with `parcours init` in an empty directory.");
+                                      "Create one with {cmd:init} in an empty directory.");
 }
 
 Status NoStore(const std::string& path) {
   return Status::Unavailable("there is no store at " + path,
-                             "Create one with `parcours init`, or point --data (or "
-                             "PARCOURS_DATA) at an existing store.");
+                             "Create one with {cmd:init}, or point {arg:data} at an existing store.");
 }
 
 }  // namespace

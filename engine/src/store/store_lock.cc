@@ -105,9 +105,9 @@ Result<StoreLock> StoreLock::Acquire(const std::string& dir, Mode mode, std::chr
   if (turnstile.fd < 0 && err != 0) return CannotOpen(dir, turnstile_path, err, writer);
 
   const auto busy = [&] {
-    return Status::Unavailable("the store at " + dir + " is in use by another parcours process (waited " +
-                                   Seconds(wait) + ")",
-                               "Try again once it has finished, or wait longer with --wait SECONDS.");
+    return Status::Unavailable(
+        "the store at " + dir + " is in use by another parcours process (waited " + Seconds(wait) + ")",
+        "Try again once it has finished, or wait longer with {arg:wait} SECONDS.");
   };
   if (writer) {
     // Hold the turnstile while waiting, so that no new reader gets in.

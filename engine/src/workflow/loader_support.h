@@ -252,7 +252,7 @@ class ValueReader {
   std::string MissingPlugin(const std::string& name) const {
     const std::string plugin = name.substr(0, name.find('.'));
     if (context_.plugins && context_.plugins->Find(plugin)) return " is not provided by plugin " + Quote(plugin);
-    return ": plugin " + Quote(plugin) + " is not loaded (see `parcours plugins list`)";
+    return ": plugin " + Quote(plugin) + " is not loaded (see {cmd:plugins.list})";
   }
 
   LoadContext& context_;

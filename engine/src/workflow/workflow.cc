@@ -69,7 +69,7 @@ std::optional<int64_t> ParseWholeNumber(std::string_view text) {
 // A typed value as shown inside a message: quoted, cut (on a character
 // boundary) when longer than kQuotedValueLimit, control characters and (in
 // invalid UTF-8) non-ASCII bytes replaced by '?', so that the message is
-// always printable, valid UTF-8.
+// always printable, valid UTF-8, and '{' escaped as EscapeText does.
 std::string QuoteValue(std::string_view raw) {
   const bool valid_utf8 = IsValidUtf8(raw);
   std::size_t end = raw.size();
@@ -84,7 +84,11 @@ std::string QuoteValue(std::string_view raw) {
   for (std::size_t i = 0; i < end; ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     const bool replace = c < 0x20 || c == 0x7F || (c >= 0x80 && !valid_utf8);
-    out += replace ? '?' : raw[i];
+    if (c == '{') {
+      out += kEscapedBrace;
+    } else {
+      out += replace ? '?' : raw[i];
+    }
   }
   return "\"" + out + (cut ? "...\"" : "\"");
 }
@@ -248,7 +252,7 @@ Result<Json> FieldSpec::parse_value(std::string_view raw, const PluginRegistry* 
     if (!plugins) {
       return Status::Refused(prefix + "type " + plugin_type + " needs plugin " +
                                  plugin_type.substr(0, plugin_type.find('.')) + ", which is not loaded",
-                             "Nothing was written. See `parcours plugins list`.");
+                             "Nothing was written. See {cmd:plugins.list}.");
     }
     auto value = plugins->ParseField(plugin_type, std::string(raw));
     if (value.ok()) return value;

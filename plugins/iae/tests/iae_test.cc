@@ -677,7 +677,8 @@ TEST_F(IaeEngineTest, SortiesIsRefusedOnAProgrammeItDoesNotServe) {
   EXPECT_TRUE(report.status().IsRefused()) << report.status().ToString();
   EXPECT_EQ(report.status().message(),
             "report \"iae.sorties\" does not apply to programme \"insertion_iae\"; it serves the programmes iae, peps");
-  EXPECT_NE(report.status().allowed().find("--programme iae"), std::string::npos) << report.status().allowed();
+  EXPECT_NE(report.status().allowed().find("{arg:programme} iae"), std::string::npos)
+      << report.status().allowed();
 }
 
 TEST_F(IaeEngineTest, ClassifiesTheExitOfAnotherWorkflowFromItsPlacement) {
