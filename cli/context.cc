@@ -124,6 +124,12 @@ Result<Json> Context::Call(Json request) {
   return ReplyResult(reply);
 }
 
+Status Context::RefuseRequestId(std::string_view command) const {
+  if (request_id.empty()) return Status::Ok();
+  return Status::Usage("`parcours " + std::string(command) + "` takes no --request-id",
+                       "Give --request-id to commands that write pathways, persons, programmes or users.");
+}
+
 Status RunCommand(Context& ctx, Json request, const std::function<std::string(const Json& result)>& human) {
   PARCOURS_ASSIGN_OR_RETURN(Json result, ctx.Call(std::move(request)));
   ctx.out.Emit(result, ctx.json ? std::string() : human(result));

@@ -59,6 +59,10 @@ struct Context {
   // on the store opened here (as its writer iff the command writes). The
   // reply's result, or the failed status the reply carries.
   Result<Json> Call(Json request);
+
+  // For the commands that run here only (init, plugins, serve): a usage error
+  // when --request-id is given, rather than an id silently ignored.
+  Status RefuseRequestId(std::string_view command) const;
 };
 
 // What most commands do: ctx.Call(request), then print the result: the result

@@ -8,6 +8,7 @@ void SetInitCommand(CLI::App& app, Context& ctx) {
   cmd->footer("Example: parcours --data ~/parcours-store init");
   cmd->callback([&ctx] {
     ctx.action = [&ctx]() -> Status {
+      PARCOURS_RETURN_IF_ERROR(ctx.RefuseRequestId("init"));
       PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(/*write=*/true, /*create=*/true));
       const bool created = session->store->created();
       ctx.out.Emit(Json{{"store", ctx.data_dir}, {"created", created}, {"schema_version", kSchemaVersion}},

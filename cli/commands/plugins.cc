@@ -21,6 +21,7 @@ std::string Provides(const PluginInfo& p) {
 }
 
 Status List(Context& ctx) {
+  PARCOURS_RETURN_IF_ERROR(ctx.RefuseRequestId("plugins list"));
   const auto& registry = *ctx.plugins;
   Json arr = Json::array(), errors = Json::array();
   std::vector<std::vector<std::string>> rows;
@@ -43,6 +44,7 @@ Status List(Context& ctx) {
 
 // Loads FILE alone, runs its self-checks and validates what it bundles.
 Status Check(Context& ctx, const std::string& file) {
+  PARCOURS_RETURN_IF_ERROR(ctx.RefuseRequestId("plugins check"));
   PluginRegistry registry(*ctx.clock, ctx.log);
   PARCOURS_RETURN_IF_ERROR(registry.LoadFile(file));
   const PluginInfo& p = registry.plugins().front();

@@ -31,6 +31,7 @@ std::chrono::milliseconds Millis(double seconds) {
 }
 
 Status Serve(Context& ctx, const ServeArgs& args) {
+  PARCOURS_RETURN_IF_ERROR(ctx.RefuseRequestId("serve"));
   PARCOURS_ASSIGN_OR_RETURN(server::Address listen, server::ParseAddress(args.listen));
 
   // Commands log from many threads: the logger's sink must be thread-safe.

@@ -158,6 +158,42 @@ TEST_F(CliTest, UserTextInAMessageIsNotReadAsAReference) {
   EXPECT_FALSE(Contains(err.dump(), "x7b")) << err.dump();
 }
 
+// ---- request ids ------------------------------------------------------------------
+
+// A write retried with its --request-id is done once: the retry prints the
+// first result and the store does not change.
+TEST_F(CliTest, AWriteRetriedWithItsRequestIdIsDoneOnce) {
+  const std::string w = Enroll(AddPerson("Awa Diallo"));
+  const Args record = {"--request-id", "rec-1", "record", w, "interview", "--date", "2026-11-18",
+                       "--field", "mode=phone"};
+  const Json first = Ok(record);
+  const std::string after_first = Digest();
+  const Json again = Ok(record);
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(Digest(), after_first) << "a retried request id wrote again";
+  const Json history = Ok({"history", w});
+  ASSERT_TRUE(history.contains("events")) << history.dump();
+  int interviews = 0;
+  for (const auto& e : history["events"]) interviews += e.value("action", "") == "interview";
+  EXPECT_EQ(interviews, 1) << history.dump();
+
+  // The id is that command's: another one under it is refused, nothing written.
+  Refused(3, {"--request-id", "rec-1", "note", w, "called back"},
+          {"request id \"rec-1\" was already used for a milestone", "its own request id"});
+  // Malformed ids are refused before anything runs.
+  Refused(2, {"--request-id", "has space", "note", w, "called back"}, {"request id \"has space\" is not valid"});
+}
+
+// Commands that do not write through the engine refuse --request-id rather
+// than ignore it; so do reads.
+TEST_F(CliTest, RequestIdOnACommandThatTakesNoneIsAUsageError) {
+  Refused(2, {"--request-id", "r-1", "init"}, {"`parcours init` takes no --request-id"});
+  Refused(2, {"--request-id", "r-1", "plugins", "list"}, {"`parcours plugins list` takes no --request-id"});
+  Refused(2, {"--request-id", "r-1", "serve", "--listen", "127.0.0.1:0"},
+          {"`parcours serve` takes no --request-id"});
+  Refused(2, {"--request-id", "r-1", "caseload", "--all"}, {"`parcours caseload` only reads: it takes no --request-id"});
+}
+
 // ---- unknown ids -----------------------------------------------------------------
 
 TEST_F(CliTest, EveryCommandOnAnUnknownIdExits4) {

@@ -159,8 +159,8 @@ Result<Json> Run(Engine& engine, const ServiceOptions& options, const Json& requ
   PARCOURS_ASSIGN_OR_RETURN(auto token, RequestText(request, "token"));
   PARCOURS_ASSIGN_OR_RETURN(auto request_id, RequestText(request, "request_id"));
   if (request_id && !spec->writes) {
-    return Status::Usage(*command + " reads only: it takes no request_id",
-                         "Give a request_id to commands that write, to make a retry safe.");
+    return Status::Usage("{cmd:" + *command + "} only reads: it takes no {arg:request_id}",
+                         "Give a {arg:request_id} to commands that write, to make a retry safe.");
   }
   if (request_id && request_id->empty()) {
     return Status::Usage("the request's \"request_id\" is empty", "Leave it out, or give a unique id.");
