@@ -210,6 +210,25 @@ TEST_F(CommitTest, ARequestIdReusedForAnotherCommandIsRefused) {
       kRefused, {"request id \"req-2\" was already used for a milestone", "own request id"});
 }
 
+// The same command with other arguments under a used id is refused: answering
+// it with the first command's result would acknowledge a write never made.
+TEST_F(CommitTest, ARequestIdReusedWithOtherArgumentsIsRefused) {
+  const std::string awa = Enroll(AddPerson("Awa Diallo", "1990-04-02").id);
+  const std::string marc = Enroll(AddPerson("Marc Petit", "1985-09-12").id);
+  ASSERT_TRUE(Interview(awa, "req-4").ok());
+  Drain();  // the subscribers' cursors move after a commit
+  const std::string digest = StoreDigest(dir_.path());
+  ExpectRefusal([&] { return Interview(marc, "req-4").status(); }, kRefused,
+                {"request id \"req-4\" was already used for a milestone", "with other arguments",
+                 "the same arguments"});
+  EXPECT_EQ(StoreDigest(dir_.path()), digest);
+  EXPECT_EQ(Events(marc).size(), 1u);
+  // The same arguments again are the same request: its first result.
+  auto again = Interview(awa, "req-4");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Events(awa).size(), 2u);
+}
+
 TEST_F(CommitTest, AMalformedRequestIdIsAUsageError) {
   const std::string pw = Enroll(AddPerson("Awa Diallo", "1990-04-02").id);
   ExpectRefusal([&] { return Interview(pw, "has space").status(); }, Status::Code::kUsage,

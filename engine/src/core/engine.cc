@@ -179,6 +179,8 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent,
                             CleanText(req.referent.empty() ? req.actor : req.referent,
                                       "referent", kMaxNameChars));
+  const Json args{{"person", req.person}, {"programme", req.programme}, {"date", OrNull(req.date)},
+                  {"referent", req.referent}, {"fields", req.fields}};
   return impl_->Run<CommandResult>("enrolment", req.request_id, "", [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(Person person, impl_->PersonAt(r, req.person));
     PARCOURS_ASSIGN_OR_RETURN(auto info, impl_->ProgrammeInfoAt(r, req.programme));
@@ -250,10 +252,12 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
     std::sort(person_pathways.begin(), person_pathways.end());
     m.expect_prefixes.push_back({Domain::kIndexes, keys::PersonPathwayPrefix(person.id), std::move(person_pathways)});
     return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(state), wf)};
-  });
+  }, args);
 }
 
 Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
+  const Json args{{"pathway", req.pathway}, {"transition", req.transition}, {"date", OrNull(req.date)},
+                  {"fields", req.fields}};
   return impl_->Run<CommandResult>("transition", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -286,10 +290,12 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
     PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-  });
+  }, args);
 }
 
 Result<CommandResult> Engine::Record(const RecordRequest& req) {
+  const Json args{{"pathway", req.pathway}, {"milestone", req.milestone}, {"date", OrNull(req.date)},
+                  {"fields", req.fields}};
   return impl_->Run<CommandResult>("milestone", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -322,11 +328,12 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
     PARCOURS_ASSIGN_OR_RETURN(Mutation mutation, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(mutation), impl_->Done(std::move(e), std::move(after), wf)};
-  });
+  }, args);
 }
 
 Result<CommandResult> Engine::Assign(const AssignRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent, CleanText(req.referent, "referent", kMaxNameChars));
+  const Json args{{"pathway", req.pathway}, {"referent", req.referent}};
   return impl_->Run<CommandResult>("assignment", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -342,7 +349,7 @@ Result<CommandResult> Engine::Assign(const AssignRequest& req) {
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
     PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-  });
+  }, args);
 }
 
 }  // namespace parcours

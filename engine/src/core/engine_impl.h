@@ -52,6 +52,9 @@ inline std::string JoinWords(const std::vector<std::string>& words, std::string_
   return out;
 }
 
+// An optional request argument as JSON: null when absent.
+inline Json OrNull(const std::optional<std::string>& v) { return v ? Json(*v) : Json(); }
+
 inline Result<Json> ParseStoredJson(std::string_view text, std::string_view what) {
   try {
     return Json::parse(text);
@@ -123,16 +126,20 @@ struct Engine::Impl {
   // Plans a write command on a snapshot and commits it; plans again (on a
   // newer snapshot) while what it read changed before it could commit. With a
   // request id, a command already done returns its first result, and the id
-  // is recorded in the same batch as the command's writes. `plan` is called
-  // as plan(const StoreReader&) -> Result<Planned<T>>.
+  // is recorded in the same batch as the command's writes, with a digest of
+  // `args` (the request's arguments): the id given again with other arguments
+  // is refused, rather than answered with a result that is not theirs.
+  // `plan` is called as plan(const StoreReader&) -> Result<Planned<T>>.
   //
   // Commands on one pathway (`pathway`, when not empty) follow each other:
   // each needs the state the previous one commits, so planning it earlier
   // would only conflict. They hold that pathway's lock from plan to commit;
   // commands on other pathways plan meanwhile and share the batch.
   template <typename T, typename Plan>
-  Result<T> Run(std::string_view command, const std::string& request_id, std::string_view pathway, Plan&& plan) {
+  Result<T> Run(std::string_view command, const std::string& request_id, std::string_view pathway, Plan&& plan,
+                const Json& args = Json()) {
     PARCOURS_RETURN_IF_ERROR(CheckRequestId(request_id));
+    const std::string digest = request_id.empty() ? std::string() : ArgsDigest(args);
     PARCOURS_RETURN_IF_ERROR(committer_status);
     if (!committer) return Status::Internal("write on a store opened read-only");
     std::unique_lock<std::mutex> serial;
@@ -142,7 +149,7 @@ struct Engine::Impl {
     for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
       const std::unique_ptr<StoreReader> snapshot = store.Snapshot();
       if (!request_id.empty()) {
-        PARCOURS_ASSIGN_OR_RETURN(auto done, FindRequest(*snapshot, command, request_id));
+        PARCOURS_ASSIGN_OR_RETURN(auto done, FindRequest(*snapshot, command, request_id, digest));
         if (done) {
           T first;
           PARCOURS_RETURN_IF_ERROR(Restore(*snapshot, *done, first));
@@ -150,7 +157,9 @@ struct Engine::Impl {
         }
       }
       PARCOURS_ASSIGN_OR_RETURN(Planned<T> planned, plan(static_cast<const StoreReader&>(*snapshot)));
-      if (!request_id.empty()) RecordRequest(planned.mutation, command, request_id, Stored(planned.result));
+      if (!request_id.empty()) {
+        RecordRequest(planned.mutation, command, request_id, digest, Stored(planned.result));
+      }
       const Committer::Committed c = committer->Commit(std::move(planned.mutation));
       if (c.outcome == Committer::Outcome::kCommitted) return std::move(planned.result);
       if (c.outcome == Committer::Outcome::kFailed) return c.status;
@@ -162,8 +171,13 @@ struct Engine::Impl {
 
   // Request ids (requests.cc).
   static Status CheckRequestId(const std::string& id);
-  Result<std::optional<Json>> FindRequest(const StoreReader& r, std::string_view command, const std::string& id) const;
-  void RecordRequest(Mutation& m, std::string_view command, const std::string& id, Json result) const;
+  // What is kept of a request's arguments: a SHA-256 of their JSON (they may
+  // hold identifying data, which a request record must not keep).
+  static std::string ArgsDigest(const Json& args);
+  Result<std::optional<Json>> FindRequest(const StoreReader& r, std::string_view command, const std::string& id,
+                                          const std::string& digest) const;
+  void RecordRequest(Mutation& m, std::string_view command, const std::string& id, const std::string& digest,
+                     Json result) const;
   // Deletes request ids older than kRequestIdDays (+1); run when a writer opens.
   Status ForgetOldRequests();
   // A command's result as stored with its request id, and back.

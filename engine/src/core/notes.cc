@@ -7,6 +7,7 @@ using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
 Result<CommandResult> Engine::Note(const NoteRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string text, CleanText(req.text, "note", kMaxReasonChars));
+  const Json args{{"pathway", req.pathway}, {"text", req.text}, {"date", OrNull(req.date)}};
   return impl_->Run<CommandResult>("note", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -26,7 +27,7 @@ Result<CommandResult> Engine::Note(const NoteRequest& req) {
     PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
     PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
     return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-  });
+  }, args);
 }
 
 }  // namespace parcours

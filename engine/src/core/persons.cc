@@ -176,6 +176,8 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
   using Planned = Impl::Planned<Person>;
+  const Json args{{"name", req.name}, {"birth", req.birth}, {"sex", req.sex}, {"attrs", req.attrs},
+                  {"allow_duplicate", req.allow_duplicate}};
   return impl_->Run<Person>("registration", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
     Planned planned{{}, p};
     Person& added = planned.result;
@@ -199,7 +201,7 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
       if (log_) log_->info("person {} added by {}", id, actor);
     };
     return planned;
-  });
+  }, args);
 }
 
 Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
@@ -231,6 +233,9 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
 
   using Planned = Impl::Planned<Person>;
+  const Json args{{"person", req.person}, {"name", OrNull(req.name)}, {"birth", OrNull(req.birth)},
+                  {"sex", OrNull(req.sex)}, {"attrs", req.attrs}, {"date", OrNull(req.date)},
+                  {"allow_duplicate", req.allow_duplicate}};
   return impl_->Run<Person>("person edit", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
   PARCOURS_ASSIGN_OR_RETURN(const Person before, impl_->PersonAt(r, req.person));
   Person p = before;
@@ -317,7 +322,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
     if (log_) log_->info("person {} edited by {}", id, actor);
   };
   return Planned{std::move(m), std::move(p)};
-  });
+  }, args);
 }
 
 Result<Person> Engine::GetPerson(const std::string& typed) const { return impl_->PersonAt(store_, typed); }

@@ -3,6 +3,7 @@
 // same id again returns that first result and writes nothing, even after a
 // crash between the commit and the reply.
 #include "core/engine_impl.h"
+#include "core/users.h"
 
 namespace parcours {
 
@@ -27,8 +28,12 @@ Status Engine::Impl::CheckRequestId(const std::string& id) {
   return Status::Ok();
 }
 
+std::string Engine::Impl::ArgsDigest(const Json& args) {
+  return Sha256Hex(args.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
 Result<std::optional<Json>> Engine::Impl::FindRequest(const StoreReader& r, std::string_view command,
-                                                      const std::string& id) const {
+                                                      const std::string& id, const std::string& digest) const {
   PARCOURS_ASSIGN_OR_RETURN(auto done, GetJson(r, Domain::kMeta, keys::Request(id), "request"));
   if (!done) return std::optional<Json>();
   const std::string first = done->value("command", "");
@@ -38,15 +43,21 @@ Result<std::optional<Json>> Engine::Impl::FindRequest(const StoreReader& r, std:
                            "Give each command its own request id; repeat an id "
                            "only to repeat the same command.");
   }
+  if (done->value("args", digest) != digest) {
+    return Status::Refused("request id " + Quoted(id) + " was already used for a " + first + " on " +
+                               done->value("recorded", "") + " with other arguments",
+                           "Give each command its own request id; repeat an id "
+                           "only to repeat the same command with the same arguments.");
+  }
   return std::optional<Json>(done->value("result", Json::object()));
 }
 
 void Engine::Impl::RecordRequest(Mutation& m, std::string_view command, const std::string& id,
-                                 Json result) const {
+                                 const std::string& digest, Json result) const {
   const std::string recorded = clock.now_timestamp();
   m.ExpectAbsent(Domain::kMeta, keys::Request(id));
   m.Put(Domain::kMeta, keys::Request(id),
-        Json{{"command", command}, {"recorded", recorded}, {"result", std::move(result)}}.dump());
+        Json{{"command", command}, {"recorded", recorded}, {"args", digest}, {"result", std::move(result)}}.dump());
   m.Put(Domain::kMeta, keys::RequestOn(clock.today().iso(), id), "");
 }
 

@@ -240,10 +240,10 @@ Status Authorize(const User& user, std::string_view command) {
                         "A " + std::string(RoleName(user.role)) + " " + rights.does + ": " + may + ".");
 }
 
-std::string TokenHash(std::string_view token) {
+std::string Sha256Hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int n = 0;
-  if (EVP_Digest(token.data(), token.size(), md.data(), &n, EVP_sha256(), nullptr) != 1) return {};
+  if (EVP_Digest(bytes.data(), bytes.size(), md.data(), &n, EVP_sha256(), nullptr) != 1) return {};
   return Hex(md.data(), n);
 }
 
@@ -293,6 +293,7 @@ Result<AddedUser> Engine::AddUser(const AddUserRequest& request) {
   if (hash.empty()) return Status::Internal("could not hash a token (OpenSSL EVP_Digest failed)");
 
   using Planned = Impl::Planned<AddedUser>;
+  const Json args{{"name", request.name}, {"role", request.role}};
   PARCOURS_ASSIGN_OR_RETURN(added, impl_->Run<AddedUser>("user.add", request.request_id, "",
                                                          [&](const StoreReader& r) -> Result<Planned> {
     PARCOURS_ASSIGN_OR_RETURN(auto users, LoadUsers(r));
@@ -311,7 +312,7 @@ Result<AddedUser> Engine::AddUser(const AddUserRequest& request) {
     p.mutation.Put(Domain::kMeta, keys::User(name), UserJson(p.result.user, hash).dump());
     p.mutation.Put(Domain::kMeta, keys::Token(hash), name);
     return p;
-  }));
+  }, args));
   if (added.token.empty()) {  // a request id done again: the user as stored, never the token
     PARCOURS_ASSIGN_OR_RETURN(auto user, FindUser(store_, added.user.name));
     if (user) added.user = std::move(*user);
@@ -332,6 +333,7 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
                                 const std::string& request_id) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(actor));
   using Planned = Impl::Planned<User>;
+  const Json args{{"name", name}};
   PARCOURS_ASSIGN_OR_RETURN(User revoked, impl_->Run<User>("user.revoke", request_id, "",
                                                            [&](const StoreReader& r) -> Result<Planned> {
     PARCOURS_ASSIGN_OR_RETURN(auto users, LoadUsers(r));
@@ -369,7 +371,7 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
     m.Put(Domain::kMeta, keys::User(name), UserJson(revoked, it->token_sha256).dump());
     m.Delete(Domain::kMeta, keys::Token(it->token_sha256));
     return p;
-  }));
+  }, args));
   if (log_) log_->info("user {} revoked by {}", name, actor);
   return revoked;
 }

@@ -24,7 +24,9 @@ Status CheckKnownReferent(const StoreReader& reader, const std::string& name);
 // there is none.
 Result<std::optional<User>> FindUser(const StoreReader& reader, const std::string& name);
 
-// The SHA-256 of `token`, in lower-case hex: what the store keeps of a token.
-std::string TokenHash(std::string_view token);
+// The SHA-256 of `bytes`, in lower-case hex (empty if OpenSSL fails).
+std::string Sha256Hex(std::string_view bytes);
+// What the store keeps of a token: its Sha256Hex.
+inline std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
 
 }  // namespace parcours

@@ -8,6 +8,7 @@ using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
 Result<CommandResult> Engine::Void(const VoidRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string reason, CleanText(req.reason, "reason", kMaxReasonChars));
+  const Json args{{"pathway", req.pathway}, {"seq", req.seq}, {"reason", req.reason}};
   return impl_->Run<CommandResult>(
       "void", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
         PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
@@ -129,7 +130,7 @@ Result<CommandResult> Engine::Void(const VoidRequest& req) {
         // active.
         if (before.exited && !after.exited) m.ExpectValue(Domain::kIndexes, active_key, other);
         return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-      });
+      }, args);
 }
 
 }  // namespace parcours
