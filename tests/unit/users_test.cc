@@ -249,6 +249,8 @@ TEST_F(UsersTest, Authenticate) {
     EXPECT_EQ(r.status().message(), "this token is not valid (unknown or revoked)");
   }
 
+  // The token was authenticated above, so the engine holds it in its cache:
+  // the revocation must clear it.
   auto revoked = engine_->RevokeUser("lea.moreau", "admin");
   ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
   EXPECT_EQ(revoked->revoked_by, "admin");

@@ -114,7 +114,6 @@ class Committer {
   Options options_;
   uint64_t log_head_;  // number of the last event in the commit log (leader only)
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Waiter*> queue_;
   bool leading_ = false;
   Stats stats_;

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -322,15 +324,21 @@ struct Engine::Impl {
     m.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
     m.Put(Domain::kPathways, after.id, after.ToJson().dump());
 
+    // Only the entries that change: most events leave the person, referent
+    // and open-pathway entries as they were, and rewriting them would cost a
+    // log record and a memtable insert each.
     const auto new_entries = StateIndexEntries(after);
-    if (before) {
-      for (const auto& [k, v] : StateIndexEntries(before->state)) {
-        const bool kept = std::any_of(new_entries.begin(), new_entries.end(),
-                                      [&](const auto& n) { return n.first == k; });
-        if (!kept) m.Delete(Domain::kIndexes, k);
-      }
+    const auto old_entries = before ? StateIndexEntries(before->state) : IndexEntries();
+    for (const auto& [k, v] : old_entries) {
+      const bool kept =
+          std::any_of(new_entries.begin(), new_entries.end(), [&](const auto& n) { return n.first == k; });
+      if (!kept) m.Delete(Domain::kIndexes, k);
     }
-    for (const auto& [k, v] : new_entries) m.Put(Domain::kIndexes, k, v);
+    for (const auto& [k, v] : new_entries) {
+      const bool same = std::any_of(old_entries.begin(), old_entries.end(),
+                                    [&](const auto& o) { return o.first == k && o.second == v; });
+      if (!same) m.Put(Domain::kIndexes, k, v);
+    }
     if (IsDatedPathwayEvent(event.kind)) {
       auto [k, v] = DayIndexEntry(after, event, wf);
       m.Put(Domain::kIndexes, std::move(k), std::move(v));
@@ -347,6 +355,23 @@ struct Engine::Impl {
     return m;
   }
 
+  // ---- tokens (users.cc) -------------------------------------------------------------
+
+  // Authenticate's cache, token hash -> user: a server authenticates every
+  // request, mostly with the same few tokens. Only this process writes the
+  // store while it is open to write (the store lock), so its own revocations
+  // are the only changes: each clears the cache once durable (ForgetTokens),
+  // and a lookup that overlapped one does not fill it (`token_generation`).
+  static constexpr std::size_t kMaxCachedTokens = 4096;
+  std::mutex tokens_mu;
+  std::unordered_map<std::string, User> tokens;
+  uint64_t token_generation = 0;
+  void ForgetTokens() {
+    std::lock_guard lock(tokens_mu);
+    tokens.clear();
+    ++token_generation;
+  }
+
   // ---- durable subscribers (subscribers.cc) ----------------------------------------
 
   struct Subscription {
@@ -354,6 +379,9 @@ struct Engine::Impl {
     std::function<Status(const Event&)> handler;
     std::mutex running;  // one delivery pass at a time
     bool failed = false;
+    // A pass is posted and has not started: commits meanwhile need no other
+    // (it will read their events), so a batch of commands wakes it once.
+    std::atomic<bool> scheduled{false};
   };
   std::mutex subscriptions_mu;
   std::vector<std::shared_ptr<Subscription>> subscriptions;
@@ -367,6 +395,12 @@ struct Engine::Impl {
   void Deliver(Subscription& s);
   // The after-commit plugin actions of an event (its workflow's `notify`).
   Status RunAfterCommitActions(const Event& event);
+  // The programme and workflow version of pathways (never change once
+  // enrolled), so that the after-commit pass needs no state read per event.
+  static constexpr std::size_t kMaxCachedProgrammes = 65536;
+  std::mutex programme_of_mu;
+  std::unordered_map<std::string, std::pair<std::string, int>> programme_of;
+  Result<std::pair<std::string, int>> ProgrammeOf(const std::string& pathway);
   // Adds the durable subscriber that runs them.
   Status RegisterAfterCommitActions(Engine& engine);
 

@@ -64,7 +64,9 @@ void Engine::Impl::WakeSubscribers() {
     all = subscriptions;
   }
   for (auto& s : all) {
+    if (s->scheduled.exchange(true)) continue;
     boost::asio::post(io, [this, s, engine = std::weak_ptr<int>(alive)] {
+      s->scheduled = false;  // before the pass reads: a commit from here on posts another
       if (engine.lock()) Deliver(*s);
     });
   }
@@ -126,8 +128,8 @@ Status Engine::Impl::RunAfterCommitActions(const Event& event) {
       event.kind != EventKind::kMilestone) {
     return Status::Ok();
   }
-  PARCOURS_ASSIGN_OR_RETURN(PathwayState state, LoadState(event.pathway));
-  PARCOURS_ASSIGN_OR_RETURN(auto wf, WorkflowAt(store, state.programme, state.version));
+  PARCOURS_ASSIGN_OR_RETURN(auto programme, ProgrammeOf(event.pathway));
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, WorkflowAt(store, programme.first, programme.second));
   const std::vector<std::string>* actions = nullptr;
   if (event.kind == EventKind::kEnroll) actions = &wf->enrolment_rules.notify;
   if (const Transition* t = event.kind == EventKind::kTransition ? wf->find_transition(event.action) : nullptr)
@@ -136,7 +138,7 @@ Status Engine::Impl::RunAfterCommitActions(const Event& event) {
     actions = &m->rules.notify;
   if (!actions || actions->empty()) return Status::Ok();
   Json input = event.ToJson();
-  input["programme"] = state.programme;
+  input["programme"] = programme.first;
   const PluginRegistry::ReaderScope reads(pathway_reader);  // the plugin reads this engine's store
   for (const auto& name : *actions) {
     // An action's own failure is logged, not retried: the event is stored
@@ -146,6 +148,17 @@ Status Engine::Impl::RunAfterCommitActions(const Event& event) {
     if (!s.ok() && log) log->error("after {} #{}: {}", event.pathway, event.seq, s.message());
   }
   return Status::Ok();
+}
+
+Result<std::pair<std::string, int>> Engine::Impl::ProgrammeOf(const std::string& pathway) {
+  {
+    std::lock_guard lock(programme_of_mu);
+    if (auto it = programme_of.find(pathway); it != programme_of.end()) return it->second;
+  }
+  PARCOURS_ASSIGN_OR_RETURN(PathwayState state, LoadState(pathway));
+  std::lock_guard lock(programme_of_mu);
+  if (programme_of.size() >= kMaxCachedProgrammes) programme_of.clear();
+  return programme_of.emplace(pathway, std::make_pair(state.programme, state.version)).first->second;
 }
 
 // Registered by every engine: the workflow's after-commit actions run from

@@ -370,6 +370,7 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
     m.ExpectValue(Domain::kMeta, keys::User(name), it->raw);
     m.Put(Domain::kMeta, keys::User(name), UserJson(revoked, it->token_sha256).dump());
     m.Delete(Domain::kMeta, keys::Token(it->token_sha256));
+    m.on_durable = [impl = impl_.get()] { impl->ForgetTokens(); };
     return p;
   }, args));
   if (log_) log_->info("user {} revoked by {}", name, actor);
@@ -381,6 +382,12 @@ Result<User> Engine::Authenticate(const std::string& token) const {
                                        "Ask a programme administrator for a token.");
   const std::string hash = TokenHash(token);
   if (token.empty() || hash.empty()) return denied;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(impl_->tokens_mu);
+    if (auto it = impl_->tokens.find(hash); it != impl_->tokens.end()) return it->second;
+    generation = impl_->token_generation;
+  }
   PARCOURS_ASSIGN_OR_RETURN(auto name, store_.Get(Domain::kMeta, keys::Token(hash)));
   if (!name) return denied;
   PARCOURS_ASSIGN_OR_RETURN(auto stored, LoadUser(store_, *name));
@@ -388,6 +395,11 @@ Result<User> Engine::Authenticate(const std::string& token) const {
   if (stored->token_sha256.size() != hash.size() ||
       CRYPTO_memcmp(stored->token_sha256.data(), hash.data(), hash.size()) != 0) {
     return denied;
+  }
+  std::lock_guard lock(impl_->tokens_mu);
+  if (impl_->token_generation == generation) {
+    if (impl_->tokens.size() >= Impl::kMaxCachedTokens) impl_->tokens.clear();
+    impl_->tokens.emplace(hash, stored->user);
   }
   return stored->user;
 }
