@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/cli_runner.h"
+#include "support/shared_store.h"
 
 namespace parcours::e2e {
 
@@ -185,29 +186,20 @@ class StoreTest : public ::testing::Test {
   // Named values (ids) a fixture's data set is made of.
   using Ids = std::map<std::string, std::string>;
 
-  // A data set shared by the tests of a fixture: the first time `key` is
-  // asked for in this process, `build` runs on this test's store and a copy of
-  // the result is kept; the next times that copy replaces this test's store.
-  // Returns the ids `build` returned. Each test still gets its own store.
+  // A data set shared by the tests of a fixture: the first test that asks
+  // for `key` (in any test process of this build) runs `build` on its store
+  // and keeps a copy (support/shared_store.h); the next ones copy it in place
+  // of their store. Returns the ids `build` returned. Each test still gets
+  // its own store.
   Ids SharedDataSet(const std::string& key, const std::function<Ids()>& build) {
-    struct Saved {
-      TempDir dir;
-      Ids ids;
-    };
-    static std::map<std::string, std::unique_ptr<Saved>> saved;
     namespace fs = std::filesystem;
-    if (auto it = saved.find(key); it != saved.end()) {
+    if (auto shared = parcours::testing::FindSharedStore("data-" + key)) {
       fs::remove_all(store_);
-      fs::copy(it->second->dir / "store", store_, fs::copy_options::recursive);
-      return it->second->ids;
+      fs::copy(shared->store, store_, fs::copy_options::recursive);
+      return shared->ids;
     }
     Ids ids = build();
-    if (!HasFailure()) {
-      auto copy = std::make_unique<Saved>();
-      fs::copy(store_, copy->dir / "store", fs::copy_options::recursive);
-      copy->ids = ids;
-      saved.emplace(key, std::move(copy));
-    }
+    if (!HasFailure()) parcours::testing::KeepSharedStore("data-" + key, store_, ids);
     return ids;
   }
 
@@ -217,9 +209,10 @@ class StoreTest : public ::testing::Test {
 };
 
 // A store with the shipped insertion programme installed. `init` and
-// `programme install` run once per test process, in a template store that each
-// test copies (a closed RocksDB directory copies safely): this saves two synced
-// commands per test. init_test.cc and programme_test.cc test those commands.
+// `programme install` run once per build of the tests, in a template store that
+// each test copies (a closed RocksDB directory copies safely;
+// support/shared_store.h): this saves two commands per test.
+// init_test.cc and programme_test.cc test those commands.
 class InsertionTest : public StoreTest {
  protected:
   void SetUp() override {
@@ -231,7 +224,8 @@ class InsertionTest : public StoreTest {
  private:
   static const std::string& TemplateStore() {
     static TempDir dir;
-    static const std::string path = [] {
+    static const std::string path = []() -> std::string {
+      if (auto shared = parcours::testing::FindSharedStore("insertion-template")) return shared->store;
       const std::string store = dir / "store";
       const Env env = {{"PARCOURS_TODAY", kToday}};
       const CliResult init = RunCli({"--data", store, "--actor", kActor, "init"}, env);
@@ -239,7 +233,9 @@ class InsertionTest : public StoreTest {
           {"--data", store, "--actor", kActor, "programme", "install", InsertionWithoutDeadlines()}, env);
       EXPECT_EQ(init.exit_code, 0) << init.err;
       EXPECT_EQ(install.exit_code, 0) << install.err;
-      return init.exit_code == 0 && install.exit_code == 0 ? store : std::string();
+      if (init.exit_code != 0 || install.exit_code != 0) return std::string();
+      parcours::testing::KeepSharedStore("insertion-template", store, {});
+      return store;
     }();
     return path;
   }

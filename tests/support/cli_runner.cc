@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "parcours/store.h"
+#include "support/shared_store.h"
 
 extern char** environ;
 
@@ -113,7 +114,8 @@ std::string StoreDigest(const std::string& path) {
 std::string SourcePath(const std::string& relative) { return std::string(PARCOURS_SOURCE_DIR) + "/" + relative; }
 
 std::string InsertionWithoutDeadlines() {
-  static TempDir dir;
+  // One path for every test process of a build: shared template stores record
+  // it as the programme's source.
   static const std::string path = [] {
     std::ifstream in(SourcePath("workflows/insertion.yaml"), std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -126,8 +128,13 @@ std::string InsertionWithoutDeadlines() {
       } while (to != 0 && to < text.size() && (text[to] == ' ' || text[to] == '\n' || text[to] == '#'));
       text.erase(from + 1, to - from - 1);
     }
-    const std::string out = dir / "insertion.yaml";
-    std::ofstream(out, std::ios::binary) << text;
+    const std::string out = SharedCacheFile("insertion-without-deadlines") + ".yaml";
+    const std::string work = out + ".tmp-" + std::to_string(::getpid());
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(out).parent_path(), ec);
+    std::ofstream(work, std::ios::binary) << text;
+    std::filesystem::rename(work, out, ec);  // the same text whoever wins
+    if (ec) std::filesystem::remove(work, ec);
     return out;
   }();
   return path;

@@ -47,8 +47,8 @@ std::string StoreDigest(const std::string& path);
 // Absolute path of a file in the source tree, e.g. SourcePath("workflows/insertion.yaml").
 std::string SourcePath(const std::string& relative);
 
-// A copy of workflows/insertion.yaml without its `deadlines:` section, made
-// once per process. The end-to-end tests and scenarios of other features run
+// A copy of workflows/insertion.yaml without its `deadlines:` section, at one
+// path for every test process of a build (support/shared_store.h). The end-to-end tests and scenarios of other features run
 // on it: their "today" is months after the dates they record, so every
 // positioning deadline would be missed, and the deadline_missed events that a
 // writer records would shift the events they check. Deadlines have their own
