@@ -18,6 +18,7 @@ void EventBus::Publish(const Event& event) {
     std::lock_guard lock(mu_);
     targets = subscribers_;
   }
+  if (targets.empty()) return;  // no copy of the event for nobody
   auto shared_event = std::make_shared<const Event>(event);
   for (auto& sub : targets) {
     boost::asio::post(io_, [sub, shared_event, log = log_] {
