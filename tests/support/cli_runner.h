@@ -48,11 +48,12 @@ std::string StoreDigest(const std::string& path);
 std::string SourcePath(const std::string& relative);
 
 // A copy of workflows/insertion.yaml without its `deadlines:` section, at one
-// path for every test process of a build (support/shared_store.h). The end-to-end tests and scenarios of other features run
-// on it: their "today" is months after the dates they record, so every
-// positioning deadline would be missed, and the deadline_missed events that a
-// writer records would shift the events they check. Deadlines have their own
-// tests (tests/e2e/due_test.cc, tests/unit/deadlines_*_test.cc).
+// path for every test process of a build (support/shared_store.h). The
+// end-to-end tests and scenarios of other features run on it: their "today"
+// is months after the dates they record, so every positioning deadline would
+// be missed, and the deadline_missed events that a writer records would shift
+// the events they check. Deadlines have their own tests (tests/e2e/due_test.cc,
+// tests/unit/deadlines_*_test.cc).
 std::string InsertionWithoutDeadlines();
 
 // The bytes of the file at `path` ("" when it cannot be read).

@@ -83,9 +83,9 @@ bool KeepSharedStore(const std::string& key, const std::string& store,
     return false;
   }
   // Copies kept by earlier builds are stale for good: remove them.
+  const std::string prefix = Prefix(key) + "-";
   for (const auto& entry : fs::directory_iterator(dir.parent_path(), ignored)) {
     const std::string name = entry.path().filename().string();
-    const std::string prefix = Prefix(key) + "-";
     const bool same_key = name.size() > prefix.size() && name.rfind(prefix, 0) == 0 &&
                           name.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
     if (entry.path() != dir && same_key) {
