@@ -1,9 +1,11 @@
 // Durable transitions per second through `parcours serve`'s server, next to
 // RocksDB's own synced writes measured in the same run.
 //
-//   build/bin/parcours_server_bench [SECONDS_PER_ROW [server]]   (default 3)
+//   build/bin/parcours_server_bench [SECONDS_PER_ROW [server [CLIENTS]]]   (default 3)
 //
-// `server` leaves RocksDB's rows out (to profile the server's alone).
+// `server` leaves RocksDB's rows out (to profile the server's alone);
+// CLIENTS then keeps the one row of that many clients (1, 8 or 32), without
+// the HTTP floor.
 //
 // In one process: a store in a temporary directory, the engine, the Service
 // (tokens required), its subscribers' thread and the HTTP server on a
@@ -146,7 +148,7 @@ std::vector<Row> RawRocksDb(double seconds) {
   return rows;
 }
 
-std::vector<Row> ThroughServer(double seconds) {
+std::vector<Row> ThroughServer(double seconds, const std::vector<int>& client_counts, bool floor) {
   std::vector<Row> rows;
   const auto dir = TempDir("store");
   auto store = Store::Open(dir.string(), StoreOptions{true, false, nullptr});
@@ -192,15 +194,21 @@ std::vector<Row> ThroughServer(double seconds) {
     const server::Address address = *srv.Listen();
     std::thread serving([&] { static_cast<void>(srv.Run()); });
 
+    // `n` persistent connections to the server; fewer when one fails.
+    auto open_connections = [&address](int n) {
+      std::vector<std::unique_ptr<server::Client>> connections;
+      for (int c = 0; c < n; ++c) {
+        auto connection = server::Client::Connect(address);
+        if (!connection.ok()) break;
+        connections.push_back(std::move(*connection));
+      }
+      return connections;
+    };
     // The floor under any command: the same 32 connections asking the
     // server's health (HTTP both ways and the network thread; no command, no
     // pool thread, no write).
-    {
-      std::vector<std::unique_ptr<server::Client>> connections;
-      for (int c = 0; c < 32; ++c) {
-        auto connection = server::Client::Connect(address);
-        if (connection.ok()) connections.push_back(std::move(*connection));
-      }
+    if (floor) {
+      auto connections = open_connections(32);
       if (connections.size() == 32) {
         rows.push_back(Measure("HTTP alone (GET /v1/health), 32 clients", 32, seconds, [&](int c) {
           auto reply = connections[c]->Request("GET", "/v1/health", "");
@@ -209,13 +217,8 @@ std::vector<Row> ThroughServer(double seconds) {
         rows.back().extra = "no command: the floor of the rows below";
       }
     }
-    for (int clients : {1, 8, 32}) {
-      std::vector<std::unique_ptr<server::Client>> connections;
-      for (int c = 0; c < clients; ++c) {
-        auto connection = server::Client::Connect(address);
-        if (!connection.ok()) break;
-        connections.push_back(std::move(*connection));
-      }
+    for (int clients : client_counts) {
+      auto connections = open_connections(clients);
       if (connections.size() < static_cast<std::size_t>(clients)) break;
       const Engine::CommitStats before = engine.commit_stats();
       rows.push_back(Measure("through the server, " + std::to_string(clients) + " clients", clients, seconds,
@@ -251,15 +254,27 @@ std::vector<Row> ThroughServer(double seconds) {
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
-  // `server` as second argument: the server's rows only (to profile them).
+  // `server` as second argument: the server's rows only (to profile them);
+  // a number of clients as third: that row only.
   const bool server_only = argc > 2 && std::string(argv[2]) == "server";
+  std::vector<int> client_counts = {1, 8, 32};
+  const bool one_row = server_only && argc > 3;
+  if (one_row) {
+    const int n = std::atoi(argv[3]);
+    if (std::find(client_counts.begin(), client_counts.end(), n) == client_counts.end()) {
+      std::fprintf(stderr, "CLIENTS must be 1, 8 or 32, not %s\n", argv[3]);
+      return 2;
+    }
+    client_counts = {n};
+  }
   auto rows = server_only ? std::vector<parcours::Row>() : parcours::RawRocksDb(seconds);
-  auto server_rows = parcours::ThroughServer(seconds);
+  auto server_rows = parcours::ThroughServer(seconds, client_counts, !one_row);
   rows.insert(rows.end(), server_rows.begin(), server_rows.end());
   std::printf("%-46s %12s %14s %16s\n", "", "per second", "fsyncs each", "CPU us each");
   for (const auto& r : rows) {
     std::printf("%-46s %12.0f %14.3f %16.0f  %s\n", r.what.c_str(), r.per_second, r.syncs_per_write,
                 r.cpu_us_per_write, r.extra.c_str());
   }
-  return rows.size() == (server_only ? 4u : 7u) ? 0 : 1;
+  const std::size_t expected = (server_only ? 0 : 3) + (one_row ? 0 : 1) + client_counts.size();
+  return rows.size() == expected ? 0 : 1;
 }
