@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "e2e_fixture.cc"
+#include "parcours/store.h"  // kSchemaVersion
 
 namespace parcours::e2e {
 namespace {
@@ -15,7 +16,7 @@ TEST_F(InitTest, CreatesAStoreThenIsANoOp) {
   const Json created = Ok({"init"});
   EXPECT_EQ(created.value("created", false), true);
   EXPECT_EQ(created.value("store", ""), store());
-  EXPECT_EQ(created.value("schema_version", 0), 1);
+  EXPECT_EQ(created.value("schema_version", 0), kSchemaVersion);
   EXPECT_TRUE(fs::is_directory(store()));
 
   const std::string before = Digest();

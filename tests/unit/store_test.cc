@@ -105,7 +105,7 @@ TEST(StoreTest, CreateOnMissingNestedDirThenReopen) {
     ASSERT_TRUE(store);
     EXPECT_FALSE(store->created());
     EXPECT_EQ(MustGet(*store, Domain::kPersons, "P-22222"), "someone");
-    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), std::to_string(kSchemaVersion));
   }
   {
     // create on an existing store is a plain open.
@@ -121,7 +121,7 @@ TEST(StoreTest, CreateOnEmptyExistingDir) {
   auto store = MustOpen(dir.path(), /*create=*/true);
   ASSERT_TRUE(store);
   EXPECT_TRUE(store->created());
-  EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+  EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), std::to_string(kSchemaVersion));
 }
 
 TEST(StoreTest, CreateOnNonEmptyDirThatIsNotAStoreIsRefused) {
@@ -168,8 +168,54 @@ TEST(StoreTest, NewerSchemaVersionIsRefusedNamingBothVersions) {
     EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
     const std::string msg = store.status().message();
     EXPECT_TRUE(Contains(msg, "999")) << msg;
-    EXPECT_TRUE(Contains(msg, "version 1")) << msg;
+    EXPECT_TRUE(Contains(msg, "version " + std::to_string(kSchemaVersion))) << msg;
+    EXPECT_TRUE(Contains(store.status().allowed(), "newer parcours")) << store.status().allowed();
   }
+}
+
+TEST(StoreTest, OlderSchemaVersionsOpenFromTheOldestMigratedOne) {
+  TempDir dir;
+  {
+    auto store = MustOpen(dir.path(), /*create=*/true);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->schema_version(), kSchemaVersion);
+    WriteBatch with;
+    with.Put(Domain::kPersons, "P-22222", "someone");
+    ASSERT_TRUE(store->SetSchemaVersion(kOldestSchemaVersion, with).ok());
+    EXPECT_EQ(store->schema_version(), kOldestSchemaVersion);
+    WriteBatch none;
+    EXPECT_EQ(store->SetSchemaVersion(kSchemaVersion + 1, none).code(), Status::Code::kInternal);
+  }
+  {
+    auto store = MustOpen(dir.path(), /*create=*/false);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->schema_version(), kOldestSchemaVersion);
+    EXPECT_EQ(MustGet(*store, Domain::kPersons, "P-22222"), "someone");
+    MustPut(*store, Domain::kMeta, "schema_version", std::to_string(kOldestSchemaVersion - 1));
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(Contains(store.status().message(), "format version 0")) << store.status().message();
+  EXPECT_TRUE(Contains(store.status().allowed(), "older parcours")) << store.status().allowed();
+}
+
+TEST(StoreTest, ACheckpointIsAStoreOfItsOwn) {
+  TempDir dir;
+  const std::string path = dir / "store";
+  const std::string copy = dir / "copy";
+  auto store = MustOpen(path, /*create=*/true);
+  ASSERT_TRUE(store);
+  MustPut(*store, Domain::kEvents, "W-22222#1", "event one");
+  ASSERT_TRUE(store->Checkpoint(copy).ok());
+  MustPut(*store, Domain::kEvents, "W-22222#2", "event two");
+  const Status again = store->Checkpoint(copy);
+  EXPECT_EQ(again.code(), Status::Code::kRefused);
+  EXPECT_TRUE(Contains(again.message(), "already exists")) << again.message();
+  auto copied = OpenStore(copy, /*create=*/false, /*read_only=*/true);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(MustGet(**copied, Domain::kEvents, "W-22222#1"), "event one");
+  EXPECT_EQ(MustGet(**copied, Domain::kEvents, "W-22222#2"), std::nullopt);
 }
 
 TEST(StoreTest, MissingSchemaVersionIsUnavailable) {
@@ -291,7 +337,7 @@ TEST(StoreTest, EmptyWriteBatchIsOk) {
     WriteBatch empty;
     EXPECT_EQ(empty.Count(), 0u);
     EXPECT_TRUE(store->Write(empty).ok());
-    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), "1");
+    EXPECT_EQ(MustGet(*store, Domain::kMeta, "schema_version"), std::to_string(kSchemaVersion));
   }
   EXPECT_EQ(StoreDigest(dir.path()), before);
 }
@@ -387,7 +433,7 @@ TEST(StoreDigestTest, DigestChangesWithContentAndOnlyWithIt) {
   { ASSERT_TRUE(MustOpen(dir.path(), /*create=*/true)); }
   const std::string empty = StoreDigest(dir.path());
   EXPECT_TRUE(Contains(empty, "[meta]")) << empty;
-  EXPECT_TRUE(Contains(empty, "schema_version = 1")) << empty;
+  EXPECT_TRUE(Contains(empty, "schema_version = " + std::to_string(kSchemaVersion))) << empty;
   EXPECT_EQ(StoreDigest(dir.path()), empty);
   {
     auto store = MustOpen(dir.path(), /*create=*/false);

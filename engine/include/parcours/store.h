@@ -36,7 +36,11 @@ inline constexpr int kDomainCount = 6;
 const char* DomainName(Domain domain);
 
 // The layout version this build reads and writes (meta key "schema_version").
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+// The oldest layout version Open() accepts: stores of versions from this one
+// to kSchemaVersion open, and the engine migrates them when it writes
+// (docs/operations.md, "Upgrade"). 1: events and states as JSON text.
+inline constexpr int kOldestSchemaVersion = 1;
 
 // A set of puts and deletes applied all together by Store::Write.
 class WriteBatch {
@@ -136,6 +140,16 @@ class Store : public StoreReader {
   // on disk before returning, and recorded as acknowledged so that a later
   // Open() refuses a store that lost it. Writes are serialised.
   Status Write(WriteBatch& batch, const WriteOptions& options = WriteOptions());
+
+  // The store's layout version (kOldestSchemaVersion to kSchemaVersion), and
+  // its change, durably, with the writes of `batch` (a migration's last step).
+  int schema_version() const;
+  Status SetSchemaVersion(int version, WriteBatch& batch);
+
+  // A consistent copy of the store in the new directory `dir` (hard links to
+  // its table files where the file system allows, else copies), which opens
+  // as a store of its own. Refused when `dir` exists.
+  Status Checkpoint(const std::string& dir) const;
 
 
  private:

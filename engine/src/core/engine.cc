@@ -17,6 +17,12 @@ Engine::Engine(Store& store, const Clock& clock, boost::asio::io_context& io,
   // Plugins read pathways through this engine while it lives (Host::ReadPathway,
   // docs/plugins.md). A hook called while a command is planned reads the
   // latest committed state, not the command's own.
+  // A writer first migrates a store of an earlier format (core/migrate.cc);
+  // if it cannot, it writes nothing.
+  if (Status s = impl_->MigrateStore(); !s.ok()) {
+    if (log_) log_->error("{}", s.message());
+    impl_->committer_status = s;
+  }
   // A writer forgets request ids past their days (docs/architecture.md).
   if (Status s = impl_->ForgetOldRequests(); !s.ok() && log_) log_->warn("forgetting old request ids: {}", s.message());
   if (Status s = impl_->RegisterAfterCommitActions(*this); !s.ok() && log_) {

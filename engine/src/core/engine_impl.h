@@ -20,6 +20,7 @@
 
 #include "core/commit.h"
 #include "core/deadlines.h"
+#include "schema/codec.h"
 #include "schema/indexes.h"
 #include "schema/keys.h"
 #include "parcours/engine.h"
@@ -182,6 +183,9 @@ struct Engine::Impl {
                      Json result) const;
   // Deletes request ids older than kRequestIdDays (+1); run when a writer opens.
   Status ForgetOldRequests();
+  // Brings a store of an earlier format to kSchemaVersion, after a backup
+  // copy; run when a writer opens (migrate.cc).
+  Status MigrateStore();
   // A command's result as stored with its request id, and back.
   static Json Stored(const CommandResult& r);
   static Json Stored(const Person& p) { return p.ToJson(); }
@@ -247,8 +251,7 @@ struct Engine::Impl {
     PARCOURS_ASSIGN_OR_RETURN(std::string id, PathwayId(typed));
     PARCOURS_ASSIGN_OR_RETURN(auto raw, r.Get(Domain::kPathways, id));
     if (!raw) return Status::NotFound("no pathway " + id, "See {cmd:caseload} for your pathways.");
-    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseStoredJson(*raw, "pathway"));
-    PARCOURS_ASSIGN_OR_RETURN(PathwayState state, PathwayState::FromJson(j));
+    PARCOURS_ASSIGN_OR_RETURN(PathwayState state, codec::DecodeState(*raw));
     return LoadedState{std::move(state), std::move(*raw)};
   }
   Result<PathwayState> LoadState(const StoreReader& r, std::string_view typed) const {
@@ -262,9 +265,7 @@ struct Engine::Impl {
     Status decode;
     PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(
         Domain::kEvents, keys::EventPrefix(pathway), [&](std::string_view, std::string_view v) {
-          auto j = ParseStoredJson(v, "event");
-          if (!j.ok()) { decode = j.status(); return false; }
-          auto e = Event::FromJson(*j);
+          auto e = codec::DecodeEvent(v);
           if (!e.ok()) { decode = e.status(); return false; }
           events.push_back(std::move(*e));
           return true;
@@ -321,8 +322,8 @@ struct Engine::Impl {
     Mutation m;
     m.ExpectValue(Domain::kPathways, after.id, before ? std::optional<std::string>(before->raw) : std::nullopt);
     m.ExpectAbsent(Domain::kEvents, keys::Event(event.pathway, event.seq));
-    m.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), event.ToJson().dump());
-    m.Put(Domain::kPathways, after.id, after.ToJson().dump());
+    m.Put(Domain::kEvents, keys::Event(event.pathway, event.seq), codec::EncodeEvent(event));
+    m.Put(Domain::kPathways, after.id, codec::EncodeState(after));
 
     // Only the entries that change: most events leave the person, referent
     // and open-pathway entries as they were, and rewriting them would cost a

@@ -316,7 +316,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
     PARCOURS_ASSIGN_OR_RETURN(auto state_raw, r.Get(Domain::kPathways, s.id));
     m.ExpectValue(Domain::kPathways, s.id, std::move(state_raw));
     s.entry = std::move(entry);
-    m.Put(Domain::kPathways, s.id, s.ToJson().dump());
+    m.Put(Domain::kPathways, s.id, codec::EncodeState(s));
   }
   m.on_durable = [this, id = p.id, actor = req.actor] {
     if (log_) log_->info("person {} edited by {}", id, actor);

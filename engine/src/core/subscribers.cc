@@ -97,12 +97,12 @@ void Engine::Impl::Deliver(Subscription& s) {
     uint64_t handled = cursor;
     Status status;
     for (const auto& [n, event_key] : page) {
-      auto j = GetJson(Domain::kEvents, event_key, "event");
-      if (!j.ok() || !*j) {
-        status = j.ok() ? Status::Corruption("the commit log names a missing event") : j.status();
+      auto raw = store.Get(Domain::kEvents, event_key);
+      if (!raw.ok() || !*raw) {
+        status = raw.ok() ? Status::Corruption("the commit log names a missing event") : raw.status();
         break;
       }
-      auto event = Event::FromJson(**j);
+      auto event = codec::DecodeEvent(**raw);
       if (!event.ok()) {
         status = event.status();
         break;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "parcours/engine.h"  // KnownPersonAttributes
+#include "schema/codec.h"
 #include "schema/keys.h"
 #include "parcours/text.h"
 
@@ -304,13 +305,9 @@ Result<ReportResult> EvaluateReport(const StoreReader& store, const ReportDefini
     if (it != states.end()) return &it->second;
     PARCOURS_ASSIGN_OR_RETURN(auto raw, store.Get(Domain::kPathways, pathway));
     if (!raw) return Status::Corruption("report index names missing pathway " + pathway);
-    Json state;
-    try {
-      state = Json::parse(*raw);
-    } catch (const Json::exception& ex) {
-      return Status::Corruption("pathway " + pathway + " does not decode: " + ex.what());
-    }
-    return &states.emplace(pathway, std::move(state)).first->second;
+    auto state = codec::DecodeState(*raw);
+    if (!state.ok()) return Status::Corruption("pathway " + pathway + ": " + state.status().message());
+    return &states.emplace(pathway, state->ToJson()).first->second;
   };
 
   // ---- the scan ----

@@ -131,6 +131,8 @@ inline std::string Log(uint64_t n) { return Join({"log", LogNumber(n)}); }
 inline std::string LogPrefix() { return Join({"log", ""}); }
 inline std::string LogEnd() { return std::string("log") + '\x01'; }  // just after every log key
 inline std::string LogHead() { return "log_head"; }
+// Set while a migration re-encodes values (core/migrate.cc): the backup's path.
+inline std::string Reencode() { return "reencode"; }
 inline std::string Cursor(std::string_view subscriber) { return Join({"cursor", subscriber}); }
 
 // meta: request ids of write commands (idempotency)

@@ -10,6 +10,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include "store/store_db.h"
@@ -129,6 +130,7 @@ struct Store::Rep {
   bool created = false;
   bool read_only = false;
   std::shared_ptr<OpenDatabase> open;
+  int schema_version = kSchemaVersion;
   std::mutex write_mu;  // serialises writes and their record
   bool unsynced = false;  // an unsynced write since the last synced one (under write_mu)
 
@@ -220,7 +222,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   }
   PARCOURS_ASSIGN_OR_RETURN(auto version, store->Get(Domain::kMeta, kSchemaKey));
   if (!version) return Status::Unavailable(path + " is not a Parcours store (no schema version)");
-  if (*version != std::to_string(kSchemaVersion)) {
+  int number = 0;
+  for (int v = kOldestSchemaVersion; v <= kSchemaVersion; ++v)
+    if (*version == std::to_string(v)) number = v;
+  if (number == 0) {
     const bool newer = std::atoi(version->c_str()) > kSchemaVersion;
     return Status::Unavailable("the store at " + path + " has format version " + *version +
                                    "; this parcours reads version " + std::to_string(kSchemaVersion),
@@ -229,7 +234,30 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                                      : "It was written by an older parcours and this build has no "
                                        "migration for it (see docs/operations.md).");
   }
+  store->rep_->schema_version = number;
   return store;
+}
+
+int Store::schema_version() const { return rep_->schema_version; }
+
+Status Store::SetSchemaVersion(int version, WriteBatch& batch) {
+  if (version < kOldestSchemaVersion || version > kSchemaVersion) {
+    return Status::Internal("no schema version " + std::to_string(version));
+  }
+  batch.Put(Domain::kMeta, kSchemaKey, std::to_string(version));
+  PARCOURS_RETURN_IF_ERROR(Write(batch, WriteOptions{true}));
+  rep_->schema_version = version;
+  return Status::Ok();
+}
+
+Status Store::Checkpoint(const std::string& dir) const {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) return Status::Refused(dir + " already exists", "Give a new directory.");
+  rocksdb::Checkpoint* raw = nullptr;
+  PARCOURS_RETURN_IF_ERROR(
+      rep_->db().Translate(rocksdb::Checkpoint::Create(&rep_->rocks(), &raw), "prepare a copy of"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return rep_->db().Translate(checkpoint->CreateCheckpoint(dir), "copy");
 }
 
 namespace {

@@ -1,0 +1,268 @@
+#include "schema/codec.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace parcours::codec {
+namespace {
+
+// ---- writing ---------------------------------------------------------------------
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void PutSigned(std::string& out, int64_t v) {
+  PutVarint(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+
+void PutText(std::string& out, std::string_view text) {
+  PutVarint(out, text.size());
+  out.append(text);
+}
+
+void PutDate(std::string& out, Date d) { PutSigned(out, d.days()); }
+
+void PutJson(std::string& out, const Json& j) {
+  std::string packed;
+  Json::to_msgpack(j, packed);
+  PutText(out, packed);
+}
+
+// ---- reading ---------------------------------------------------------------------
+
+// Reads a value (after its tag byte) front to back; the first failure sticks,
+// and every read after it returns an empty result, so that a decoder checks
+// once at the end. Offsets in messages count the tag byte.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= bytes_.size()) {
+        Fail("is cut short");
+        return 0;
+      }
+      const auto byte = static_cast<uint8_t>(bytes_[pos_++]);
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+    Fail("has a number longer than 64 bits");
+    return 0;
+  }
+  int64_t Signed() {
+    const uint64_t z = Varint();
+    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  uint32_t U32(const char* what) {
+    const uint64_t v = Varint();
+    if (v > std::numeric_limits<uint32_t>::max()) {
+      Fail(what);
+      return 0;
+    }
+    return static_cast<uint32_t>(v);
+  }
+  int Int(const char* what) {
+    const int64_t v = Signed();
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+      Fail(what);
+      return 0;
+    }
+    return static_cast<int>(v);
+  }
+  std::string_view Bytes() {
+    const uint64_t n = Varint();
+    if (n > bytes_.size() - pos_) {
+      Fail("is cut short");
+      return {};
+    }
+    const std::string_view v = bytes_.substr(pos_, n);
+    pos_ += n;
+    return v;
+  }
+  std::string Text() { return std::string(Bytes()); }
+  Date DateValue() {
+    const int64_t days = Signed();
+    if (days < std::numeric_limits<int32_t>::min() || days > std::numeric_limits<int32_t>::max()) {
+      Fail("has a date out of range");
+      return Date();
+    }
+    return Date::FromDays(static_cast<int32_t>(days));
+  }
+  bool Flag() {
+    const uint64_t v = Varint();
+    if (v > 1) Fail("has a flag that is neither 0 nor 1");
+    return v == 1;
+  }
+  // A MessagePack object (workflow fields, engine data, attributes).
+  Json Object(const char* what) {
+    const std::string_view packed = Bytes();
+    if (!error_.empty()) return Json::object();
+    Json j = Json::from_msgpack(packed.begin(), packed.end(), /*strict=*/true, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) {
+      Fail(what);
+      return Json::object();
+    }
+    return j;
+  }
+
+  // Ok when every read succeeded and the value was read to its end.
+  Status Finish(const std::string& what) {
+    if (error_.empty() && pos_ != bytes_.size()) {
+      error_ = "has " + std::to_string(bytes_.size() - pos_) + " bytes too many";
+      failed_at_ = pos_;
+    }
+    if (error_.empty()) return Status::Ok();
+    return Status::Corruption(what + " does not decode: it " + error_ + " (at offset " +
+                              std::to_string(failed_at_ + 1) + " of " + std::to_string(bytes_.size() + 1) +
+                              " bytes)");
+  }
+
+ private:
+  void Fail(const char* why) {
+    if (error_.empty()) {
+      error_ = why;
+      failed_at_ = pos_;
+    }
+    pos_ = bytes_.size();
+  }
+
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  std::size_t failed_at_ = 0;
+  std::string error_;
+};
+
+constexpr uint64_t kKinds = 7;  // EventKind's values, kEnroll to kNote
+
+Result<Json> ParseJsonText(std::string_view bytes, const std::string& what) {
+  try {
+    return Json::parse(bytes);
+  } catch (const Json::exception& ex) {
+    return Status::Corruption(what + " does not decode: " + ex.what());
+  }
+}
+
+Status UnknownTag(std::string_view bytes, const std::string& what) {
+  if (bytes.empty()) return Status::Corruption(what + " is empty");
+  return Status::Corruption(what + " has an unknown encoding (tag byte " +
+                            std::to_string(static_cast<uint8_t>(bytes.front())) +
+                            "): it may have been written by a newer parcours");
+}
+
+}  // namespace
+
+std::string EncodeEvent(const Event& e) {
+  std::string out;
+  out.reserve(96 + e.action.size() + e.from.size() + e.to.size());
+  out.push_back(kBinaryV1Tag);
+  PutVarint(out, static_cast<uint64_t>(e.kind));
+  PutVarint(out, e.seq);
+  PutText(out, e.pathway);
+  PutText(out, e.action);
+  PutText(out, e.from);
+  PutText(out, e.to);
+  PutDate(out, e.date);
+  PutText(out, e.recorded);
+  PutText(out, e.actor);
+  PutJson(out, e.fields);
+  PutJson(out, e.data);
+  return out;
+}
+
+Result<Event> DecodeEvent(std::string_view bytes) {
+  if (IsJsonValue(bytes)) {
+    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseJsonText(bytes, "event"));
+    return Event::FromJson(j);
+  }
+  if (bytes.empty() || bytes.front() != kBinaryV1Tag) return UnknownTag(bytes, "event");
+  Reader r(bytes.substr(1));
+  Event e;
+  const uint64_t kind = r.Varint();
+  e.kind = kind < kKinds ? static_cast<EventKind>(kind) : EventKind::kEnroll;
+  e.seq = r.U32("has a sequence number out of range");
+  e.pathway = r.Text();
+  e.action = r.Text();
+  e.from = r.Text();
+  e.to = r.Text();
+  e.date = r.DateValue();
+  e.recorded = r.Text();
+  e.actor = r.Text();
+  e.fields = r.Object("has fields that are not an object");
+  e.data = r.Object("has data that are not an object");
+  PARCOURS_RETURN_IF_ERROR(r.Finish("event"));
+  if (kind >= kKinds) return Status::Corruption("event of unknown kind " + std::to_string(kind));
+  return e;
+}
+
+std::string EncodeState(const PathwayState& s) {
+  std::string out;
+  out.reserve(160);
+  out.push_back(kBinaryV1Tag);
+  PutText(out, s.id);
+  PutText(out, s.person);
+  PutText(out, s.programme);
+  PutSigned(out, s.version);
+  PutText(out, s.step);
+  PutVarint(out, s.exited ? 1 : 0);
+  PutText(out, s.referent);
+  PutDate(out, s.enrolled);
+  PutDate(out, s.step_since);
+  PutDate(out, s.last_event);
+  PutVarint(out, s.last_seq);
+  PutText(out, s.created);
+  PutVarint(out, s.ordinal);
+  PutJson(out, s.entry);
+  PutVarint(out, s.deadlines.size());
+  for (const auto& [id, d] : s.deadlines) {
+    PutText(out, id);
+    PutDate(out, d.due);
+    PutVarint(out, d.missed ? 1 : 0);
+  }
+  return out;
+}
+
+Result<PathwayState> DecodeState(std::string_view bytes) {
+  if (IsJsonValue(bytes)) {
+    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseJsonText(bytes, "pathway state"));
+    return PathwayState::FromJson(j);
+  }
+  if (bytes.empty() || bytes.front() != kBinaryV1Tag) return UnknownTag(bytes, "pathway state");
+  Reader r(bytes.substr(1));
+  PathwayState s;
+  s.id = r.Text();
+  s.person = r.Text();
+  s.programme = r.Text();
+  s.version = r.Int("has a workflow version out of range");
+  s.step = r.Text();
+  s.exited = r.Flag();
+  s.referent = r.Text();
+  s.enrolled = r.DateValue();
+  s.step_since = r.DateValue();
+  s.last_event = r.DateValue();
+  s.last_seq = r.U32("has a sequence number out of range");
+  s.created = r.Text();
+  s.ordinal = r.U32("has an ordinal out of range");
+  s.entry = r.Object("has attributes at entry that are not an object");
+  const uint64_t open = r.Varint();
+  // Each deadline takes at least 3 bytes: a count beyond what is left is a
+  // corrupt value, not a reason to loop.
+  if (open > bytes.size()) return Status::Corruption("pathway state does not decode: it counts too many deadlines");
+  for (uint64_t i = 0; i < open; ++i) {
+    std::string id = r.Text();
+    OpenDeadline d;
+    d.due = r.DateValue();
+    d.missed = r.Flag();
+    s.deadlines.emplace(std::move(id), d);
+  }
+  PARCOURS_RETURN_IF_ERROR(r.Finish("pathway state"));
+  return s;
+}
+
+}  // namespace parcours::codec

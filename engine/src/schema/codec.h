@@ -1,0 +1,36 @@
+// How events and pathway states are stored: a compact, versioned binary
+// encoding (docs/architecture.md, "Value encoding").
+//
+// A stored value starts with a tag byte that names its encoding:
+//   '{'   JSON text, as written by stores of format version 1 (read only);
+//   0x01  binary, version 1 (written since format version 2).
+// The binary encoding writes each field in a fixed order: unsigned integers
+// as LEB128 varints, dates as zigzag varints of days since 1970-01-01, texts
+// as a varint length then their bytes, and the free-form parts (workflow
+// fields, engine data, attributes at entry) as MessagePack behind a varint
+// length. A decoder refuses any other tag, a value cut short and trailing
+// bytes, as corruption: it never reads past the value it is given.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "parcours/event.h"
+#include "parcours/status.h"
+
+namespace parcours::codec {
+
+inline constexpr char kJsonTag = '{';
+inline constexpr char kBinaryV1Tag = 0x01;
+
+std::string EncodeEvent(const Event& event);
+Result<Event> DecodeEvent(std::string_view bytes);
+
+std::string EncodeState(const PathwayState& state);
+Result<PathwayState> DecodeState(std::string_view bytes);
+
+// True when `bytes` is in the JSON text of format version 1 (a store being
+// migrated holds both encodings until its migration ends).
+inline bool IsJsonValue(std::string_view bytes) { return !bytes.empty() && bytes.front() == kJsonTag; }
+
+}  // namespace parcours::codec

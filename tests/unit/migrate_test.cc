@@ -1,0 +1,192 @@
+// Tests for the migration of a store of format 1 (events and states as JSON
+// text) to the binary encoding (engine/src/core/migrate.cc): a writer backs
+// the store up, then re-encodes it; readers need no migration; an interrupted
+// migration resumes; one that fails leaves writes refused, with the reason.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "parcours/engine.h"
+#include "schema/codec.h"
+#include "support/engine_fixture.h"
+
+namespace parcours {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MigrateTest : public testing::PopulationTestBase {
+ protected:
+  MigrateTest() : PopulationTestBase("2026-11-21", "migrate-test") {}
+
+  void SetUp() override {
+    // The store in a subdirectory, so that its backup (beside it) is in the
+    // temporary directory too.
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+    ASSERT_NO_FATAL_FAILURE(InstallFromSource("workflows/insertion.yaml"));
+    const std::string a = Enroll(NewPerson("Inès Lefèvre", "1990-04-02", "F"), "2026-01-05");
+    Advance(a, "position", "2026-02-01");
+    Record(a, "interview", "2026-02-10", {{"mode", "phone"}});
+    Void(a);
+    const std::string b = Enroll(NewPerson("Karim Benali", "1985-09-30", "M"), "2026-01-06", "france_travail");
+    Advance(b, "position", "2026-02-01");
+    pathways_ = {a, b};
+    views_ = Views();
+    events_ = JsonValues(*store_, Domain::kEvents).second;
+    ASSERT_GE(events_, 6);
+  }
+
+  std::string StorePath() const { return dir_.path() + "/store"; }
+
+  // Every pathway as GetPathway gives it, as JSON.
+  std::vector<Json> Views() {
+    std::vector<Json> out;
+    for (const auto& id : pathways_) {
+      auto view = engine_->GetPathway(id);
+      EXPECT_TRUE(view.ok()) << view.status().ToString();
+      if (!view.ok()) continue;
+      Json events = Json::array();
+      for (const auto& e : view->events) events.push_back(e.ToJson());
+      out.push_back(Json{{"state", view->state.ToJson()}, {"events", events}, {"voided", view->voided}});
+    }
+    return out;
+  }
+
+  // The values of `domain` that are still JSON text, and all of them.
+  std::pair<int, int> JsonValues(const StoreReader& r, Domain domain) {
+    int json = 0, all = 0;
+    EXPECT_TRUE(r.ScanPrefix(domain, "", [&](std::string_view, std::string_view v) {
+                   json += codec::IsJsonValue(v) ? 1 : 0;
+                   ++all;
+                   return true;
+                 }).ok());
+    return {json, all};
+  }
+
+  // Rewrites every state and event as format 1 wrote them, with the store
+  // marked `version` and `extra` in the same write; then closes it.
+  void ToFormatOne(int version = 1, const std::optional<std::string>& reencode_mark = std::nullopt) {
+    WriteBatch batch;
+    for (Domain d : {Domain::kPathways, Domain::kEvents}) {
+      ASSERT_TRUE(store_->ScanPrefix(d, "", [&](std::string_view k, std::string_view v) {
+                           // A value that does not decode stays as it is.
+                           if (d == Domain::kPathways) {
+                             auto s = codec::DecodeState(v);
+                             batch.Put(d, k, s.ok() ? s->ToJson().dump() : std::string(v));
+                           } else {
+                             auto e = codec::DecodeEvent(v);
+                             batch.Put(d, k, e.ok() ? e->ToJson().dump() : std::string(v));
+                           }
+                           return true;
+                         }).ok());
+    }
+    if (reencode_mark) batch.Put(Domain::kMeta, "reencode", *reencode_mark);
+    ASSERT_TRUE(store_->SetSchemaVersion(version, batch).ok());
+    engine_.reset();
+    store_.reset();
+  }
+
+  void OpenReadOnly(const std::string& path) {
+    StoreOptions options;
+    options.read_only = true;
+    auto store = Store::Open(path, options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
+  }
+
+  // The backups beside the store.
+  std::vector<std::string> Backups() const {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(dir_.path())) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("store.format-1-backup-", 0) == 0) out.push_back(entry.path().string());
+    }
+    return out;
+  }
+
+  std::vector<std::string> pathways_;
+  std::vector<Json> views_;
+  int events_ = 0;  // events in the store after SetUp
+};
+
+TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
+  ASSERT_NO_FATAL_FAILURE(ToFormatOne());
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  EXPECT_EQ(store_->schema_version(), kSchemaVersion);
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 2));
+  EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
+  auto mark = store_->Get(Domain::kMeta, "reencode");
+  ASSERT_TRUE(mark.ok());
+  EXPECT_EQ(*mark, std::nullopt);
+  EXPECT_EQ(Views(), views_);
+  // And it goes on as before.
+  Record(pathways_[1], "interview", "2026-11-20", {{"mode", "video"}});
+
+  // The backup is the store as it was: format 1, JSON values, same pathways.
+  const auto backups = Backups();
+  ASSERT_EQ(backups.size(), 1u);
+  // Named after the time of the migration, to the second, in UTC.
+  const std::string name = fs::path(backups[0]).filename().string();
+  EXPECT_EQ(name.size(), std::string("store.format-1-backup-20261121T101500Z").size()) << name;
+  EXPECT_EQ(name.back(), 'Z') << name;
+  engine_.reset();
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenReadOnly(backups[0]));
+  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(events_, events_));
+  EXPECT_EQ(Views(), views_);
+}
+
+TEST_F(MigrateTest, ReadersOfAFormatOneStoreNeedNoMigration) {
+  ASSERT_NO_FATAL_FAILURE(ToFormatOne());
+  ASSERT_NO_FATAL_FAILURE(OpenReadOnly(StorePath()));
+  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(Views(), views_);
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(2, 2));
+  EXPECT_TRUE(Backups().empty());
+}
+
+TEST_F(MigrateTest, AnInterruptedMigrationResumesWithoutAnotherBackup) {
+  // As a crash leaves it: marked format 2, values still JSON.
+  ASSERT_NO_FATAL_FAILURE(ToFormatOne(kSchemaVersion, std::string("/somewhere/store.format-1-backup-x")));
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
+  auto mark = store_->Get(Domain::kMeta, "reencode");
+  ASSERT_TRUE(mark.ok());
+  EXPECT_EQ(*mark, std::nullopt);
+  EXPECT_TRUE(Backups().empty());
+  EXPECT_EQ(Views(), views_);
+}
+
+TEST_F(MigrateTest, AFailedMigrationRefusesWritesAndSaysWhy) {
+  {
+    WriteBatch broken;
+    broken.Put(Domain::kPathways, pathways_[0], "{\"id\": \"W-");
+    ASSERT_TRUE(store_->Write(broken).ok());
+  }
+  ASSERT_NO_FATAL_FAILURE(ToFormatOne());
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  RecordRequest req;
+  req.pathway = pathways_[1];
+  req.milestone = "interview";
+  req.fields = {{"mode", "phone"}};
+  req.actor = "counsellor";
+  auto refused = engine_->Record(req);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable);
+  const std::string& msg = refused.status().message();
+  EXPECT_NE(msg.find("could not be migrated to format " + std::to_string(kSchemaVersion)), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find(pathways_[0]), std::string::npos) << msg;
+  EXPECT_NE(refused.status().allowed().find("\"Upgrade\""), std::string::npos);
+  // Reads go on, the sound pathway as it was.
+  auto view = engine_->GetPathway(pathways_[1]);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->state.ToJson(), views_[1]["state"]);
+}
+
+}  // namespace
+}  // namespace parcours
