@@ -250,6 +250,49 @@ TEST(StoreTest, ReadOnlyWriteIsRefusedAndWritesNothing) {
   EXPECT_EQ(StoreDigest(dir.path()), before);
 }
 
+TEST(StoreTest, CompactionDropsOverwrittenAndDeletedValues) {
+  TempDir dir;
+  auto store = MustOpen(dir.path(), /*create=*/true);
+  ASSERT_TRUE(store);
+  // Incompressible values, each key written ten times, half of them deleted.
+  uint64_t seed = 42;
+  auto noise = [&seed](std::size_t n) {
+    std::string out(n, '\0');
+    for (char& c : out) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      c = static_cast<char>(seed >> 56);
+    }
+    return out;
+  };
+  for (int round = 0; round < 10; ++round) {
+    WriteBatch batch;
+    for (int k = 0; k < 200; ++k) batch.Put(Domain::kEvents, "W-" + std::to_string(k), noise(500));
+    ASSERT_TRUE(store->Write(batch).ok());
+    ASSERT_TRUE(store->Compact().ok());  // each round's values in tables, not only in the memtable
+  }
+  const uint64_t rewritten = store->TableBytes(Domain::kEvents);
+  EXPECT_GT(rewritten, 200u * 500u);
+  EXPECT_LT(rewritten, 2u * 200u * 500u);  // the nine older versions of each value are gone
+  WriteBatch deletes;
+  for (int k = 0; k < 100; ++k) deletes.Delete(Domain::kEvents, "W-" + std::to_string(k));
+  ASSERT_TRUE(store->Write(deletes).ok());
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_LT(store->TableBytes(Domain::kEvents), rewritten * 6 / 10);
+  EXPECT_EQ(MustGet(*store, Domain::kEvents, "W-0"), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kEvents, "W-199")->size(), 500u);
+  EXPECT_EQ(store->TableBytes(Domain::kPersons), 0u);
+}
+
+TEST(StoreTest, CompactionIsRefusedReadOnly) {
+  TempDir dir;
+  { ASSERT_TRUE(MustOpen(dir.path(), /*create=*/true)); }
+  auto reader = MustOpen(dir.path(), /*create=*/false, /*read_only=*/true);
+  ASSERT_TRUE(reader);
+  const Status s = reader->Compact();
+  EXPECT_EQ(s.code(), Status::Code::kRefused);
+  EXPECT_TRUE(Contains(s.message(), "read-only")) << s.message();
+}
+
 TEST(StoreTest, GetMissingKeyIsNullopt) {
   TempDir dir;
   auto store = MustOpen(dir.path(), /*create=*/true);

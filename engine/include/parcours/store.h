@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -150,6 +151,13 @@ class Store : public StoreReader {
   // its table files where the file system allows, else copies), which opens
   // as a store of its own. Refused when `dir` exists.
   Status Checkpoint(const std::string& dir) const;
+
+  // Rewrites every domain's tables in their most compact form (a full
+  // compaction: old versions and deleted values dropped, everything at the
+  // bottommost level). Long on a large store; writes go on meanwhile.
+  Status Compact();
+  // The bytes of a domain's table files (not its write-ahead log).
+  uint64_t TableBytes(Domain domain) const;
 
 
  private:

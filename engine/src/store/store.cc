@@ -260,6 +260,24 @@ Status Store::Checkpoint(const std::string& dir) const {
   return rep_->db().Translate(checkpoint->CreateCheckpoint(dir), "copy");
 }
 
+Status Store::Compact() {
+  if (rep_->read_only) return Status::Refused("the store at " + rep_->path + " is open read-only");
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (int d = 0; d < kDomainCount; ++d) {
+    PARCOURS_RETURN_IF_ERROR(rep_->db().Translate(
+        rep_->rocks().CompactRange(options, rep_->cf(static_cast<Domain>(d)), nullptr, nullptr), "compact"));
+  }
+  return Status::Ok();
+}
+
+uint64_t Store::TableBytes(Domain domain) const {
+  uint64_t bytes = 0;
+  return rep_->rocks().GetIntProperty(rep_->cf(domain), rocksdb::DB::Properties::kTotalSstFilesSize, &bytes)
+             ? bytes
+             : 0;
+}
+
 namespace {
 
 // The key just after every key starting with `prefix`: drop trailing 0xff

@@ -60,6 +60,7 @@ class Database {
   Params params_;
   StoreEnv env_;
   std::shared_ptr<rocksdb::Logger> rocks_logger_;
+  std::shared_ptr<rocksdb::Cache> cache_;  // outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   int acknowledged_fd_ = -1;
