@@ -1,5 +1,5 @@
-// Tests for the stored encoding of events and pathway states
-// (engine/src/schema/codec.h): round trips, the JSON of format 1 still read,
+// Tests for the stored encoding of events, pathway states and the values of
+// report and due index entries (engine/src/schema/codec.h): round trips, the JSON of format 1 still read,
 // and every malformed value refused as corruption without reading past it.
 #include "schema/codec.h"
 
@@ -154,6 +154,95 @@ TEST(CodecTest, TrailingBytesUnknownTagsAndBadFieldsAreRefused) {
   ASSERT_EQ(flag[6], '\0');
   flag[6] = 2;
   ExpectCorruption(codec::DecodeState(flag).status(), "neither 0 nor 1");
+}
+
+DayValue SampleDay() {
+  return DayValue{EventKind::kTransition, "place", "training", "placed", true,
+                  Json{{"contract", "cdi"}, {"months", 12}, {"employer", "Aide à domicile"}}};
+}
+
+void ExpectSame(const DayValue& a, const DayValue& b) {
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.action, b.action);
+  EXPECT_EQ(a.from, b.from);
+  EXPECT_EQ(a.to, b.to);
+  EXPECT_EQ(a.exit, b.exit);
+  EXPECT_EQ(a.fields, b.fields);
+}
+
+TEST(CodecTest, IndexValuesComeBackAsTheyWent) {
+  const DayValue day = SampleDay();
+  const std::string bytes = codec::EncodeDayValue(day);
+  auto back = codec::DecodeDayValue(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSame(*back, day);
+  for (int k = 0; k <= static_cast<int>(EventKind::kNote); ++k) {
+    DayValue v;
+    v.kind = static_cast<EventKind>(k);
+    auto kind = codec::DecodeDayValue(codec::EncodeDayValue(v));
+    ASSERT_TRUE(kind.ok()) << kind.status().ToString();
+    ExpectSame(*kind, v);
+  }
+  const DueValue due{"insertion", "léa.moreau", true};
+  auto due_back = codec::DecodeDueValue(codec::EncodeDueValue(due));
+  ASSERT_TRUE(due_back.ok()) << due_back.status().ToString();
+  EXPECT_EQ(due_back->programme, due.programme);
+  EXPECT_EQ(due_back->referent, due.referent);
+  EXPECT_TRUE(due_back->missed);
+  EXPECT_EQ(codec::EncodeDueValue(DueValue{"insertion", "", false}).size(), 13u);
+}
+
+TEST(CodecTest, TheIndexValuesOfFormatOneAreStillRead) {
+  // As format 1 wrote them.
+  const std::string day_json =
+      R"({"action":"place","exit":true,"fields":{"contract":"cdi","employer":"Aide à domicile","months":12},)"
+      R"("from":"training","kind":"transition","to":"placed"})";
+  auto day = codec::DecodeDayValue(day_json);
+  ASSERT_TRUE(day.ok()) << day.status().ToString();
+  ExpectSame(*day, SampleDay());
+  EXPECT_EQ(Json::parse(codec::FormatOneDayValue(SampleDay())), Json::parse(day_json));
+  EXPECT_LT(codec::EncodeDayValue(SampleDay()).size() * 2, day_json.size());
+
+  auto due = codec::DecodeDueValue(R"({"missed":false,"programme":"insertion","referent":"karim"})");
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_EQ(due->programme, "insertion");
+  EXPECT_EQ(due->referent, "karim");
+  EXPECT_FALSE(due->missed);
+  EXPECT_EQ(codec::FormatOneDueValue(*due), R"({"missed":false,"programme":"insertion","referent":"karim"})");
+
+  ExpectCorruption(codec::DecodeDayValue(R"({"action":"x","kind":"teleport","exit":false,"fields":{}})").status(),
+                   "report index entry of unknown kind \"teleport\"");
+  ExpectCorruption(codec::DecodeDayValue(R"({"action":"x","kind":"note","exit":false,"fields":[]})").status(),
+                   "fields that are not an object");
+  ExpectCorruption(codec::DecodeDayValue(R"({"kind":"note"})").status(), "report index entry does not decode");
+  ExpectCorruption(codec::DecodeDueValue(R"({"programme":"insertion"})").status(), "due index entry does not decode");
+  ExpectCorruption(codec::DecodeDueValue("{\"programme\": ").status(), "due index entry");
+}
+
+TEST(CodecTest, EveryCutOrBadIndexValueIsRefused) {
+  const std::string day = codec::EncodeDayValue(SampleDay());
+  for (std::size_t n = 0; n < day.size(); ++n) {
+    auto cut = codec::DecodeDayValue(std::string_view(day).substr(0, n));
+    ASSERT_FALSE(cut.ok()) << "cut at " << n;
+    EXPECT_EQ(cut.status().code(), Status::Code::kCorruption);
+  }
+  const std::string due = codec::EncodeDueValue(DueValue{"insertion", "karim", false});
+  for (std::size_t n = 0; n < due.size(); ++n) {
+    auto cut = codec::DecodeDueValue(std::string_view(due).substr(0, n));
+    ASSERT_FALSE(cut.ok()) << "cut at " << n;
+    EXPECT_EQ(cut.status().code(), Status::Code::kCorruption);
+  }
+  ExpectCorruption(codec::DecodeDayValue(day + "z").status(), "1 bytes too many");
+  ExpectCorruption(codec::DecodeDueValue(due + "zz").status(), "2 bytes too many");
+  ExpectCorruption(codec::DecodeDueValue("\x07").status(), "unknown encoding (tag byte 7)");
+
+  std::string bad_kind = day;
+  bad_kind[1] = 9;  // the kind, right after the tag
+  ExpectCorruption(codec::DecodeDayValue(bad_kind).status(), "report index entry of unknown kind 9");
+
+  std::string bad_flag = due;
+  bad_flag.back() = 2;  // `missed`, last
+  ExpectCorruption(codec::DecodeDueValue(bad_flag).status(), "neither 0 nor 1");
 }
 
 TEST(CodecTest, MessagesSayWhereTheValueBroke) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/deadlines.h"
+#include "schema/codec.h"
 #include "schema/indexes.h"
 #include "parcours/event.h"
 #include "parcours/expression.h"
@@ -407,8 +408,11 @@ TEST_F(DeadlineStateTest, EachOpenDeadlineHasOneDueIndexEntry) {
   const auto entries = DeadlineIndexEntries(state_);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].first, std::string("due\0" "2026-02-04\0W-TEST1\0positioning", 34));
-  EXPECT_EQ(Json::parse(entries[0].second),
-            (Json{{"programme", "insertion"}, {"referent", "lea"}, {"missed", false}}));
+  auto value = codec::DecodeDueValue(entries[0].second);
+  ASSERT_TRUE(value.ok()) << value.status().ToString();
+  EXPECT_EQ(value->programme, "insertion");
+  EXPECT_EQ(value->referent, "lea");
+  EXPECT_FALSE(value->missed);
   Apply(EventKind::kTransition, "position", "2026-01-20", "positioning");
   EXPECT_TRUE(DeadlineIndexEntries(state_).empty());
 }

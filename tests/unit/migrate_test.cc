@@ -1,5 +1,5 @@
-// Tests for the migration of a store of format 1 (events and states as JSON
-// text) to the binary encoding (engine/src/core/migrate.cc): a writer backs
+// Tests for the migration of a store of format 1 (events, states and the
+// values of report and due index entries as JSON text) to the binary encoding (engine/src/core/migrate.cc): a writer backs
 // the store up, then re-encodes it; readers need no migration; an interrupted
 // migration resumes; one that fails leaves writes refused, with the reason.
 #include <filesystem>
@@ -10,6 +10,7 @@
 
 #include "parcours/engine.h"
 #include "schema/codec.h"
+#include "schema/keys.h"
 #include "support/engine_fixture.h"
 
 namespace parcours {
@@ -32,10 +33,17 @@ class MigrateTest : public testing::PopulationTestBase {
     Void(a);
     const std::string b = Enroll(NewPerson("Karim Benali", "1985-09-30", "M"), "2026-01-06", "france_travail");
     Advance(b, "position", "2026-02-01");
-    pathways_ = {a, b};
+    const std::string c = Enroll(NewPerson("Sophie Martin", "1978-06-12", "F"), "2026-11-10");  // positioning due
+    pathways_ = {a, b, c};
     views_ = Views();
+    due_ = Due();
+    report_ = Report();
+    ASSERT_FALSE(due_.empty());
     events_ = JsonValues(*store_, Domain::kEvents).second;
-    ASSERT_GE(events_, 6);
+    ASSERT_GE(events_, 7);
+    index_values_ = Count(keys::DayPrefix()) + Count(keys::DuePrefix());
+    ASSERT_GT(Count(keys::DuePrefix()), 0);
+    ASSERT_GE(Count(keys::DayPrefix()), 5);
   }
 
   std::string StorePath() const { return dir_.path() + "/store"; }
@@ -54,6 +62,26 @@ class MigrateTest : public testing::PopulationTestBase {
     return out;
   }
 
+  // Every open deadline, as `due` reads it from the due index.
+  std::vector<std::string> Due() {
+    DueQuery q;
+    q.all = true;
+    auto due = engine_->Due(q);
+    EXPECT_TRUE(due.ok()) << due.status().ToString();
+    std::vector<std::string> out;
+    if (due.ok()) {
+      for (const auto& d : *due) out.push_back(d.state.id + " " + d.deadline + " " + d.due.iso());
+    }
+    return out;
+  }
+
+  // The year's outcomes, as reports read them from the report index.
+  Json Report() {
+    auto report = engine_->Outcomes(OutcomesQuery{"insertion", "2026-01-01", "2026-12-31"});
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? report->ToJson() : Json();
+  }
+
   // The values of `domain` that are still JSON text, and all of them.
   std::pair<int, int> JsonValues(const StoreReader& r, Domain domain) {
     int json = 0, all = 0;
@@ -65,8 +93,29 @@ class MigrateTest : public testing::PopulationTestBase {
     return {json, all};
   }
 
-  // Rewrites every state and event as format 1 wrote them, with the store
-  // marked `version` and `extra` in the same write; then closes it.
+  // The entries of the indexes starting with `index_prefix`.
+  int Count(const std::string& index_prefix) {
+    int n = 0;
+    EXPECT_TRUE(store_->ScanPrefix(Domain::kIndexes, index_prefix, [&](std::string_view, std::string_view) {
+                  ++n;
+                  return true;
+                }).ok());
+    return n;
+  }
+
+  // A report or due index entry's value as format 1 wrote it.
+  static std::string FormatOneIndexValue(std::string_view key, std::string_view v) {
+    if (key.substr(0, 4) == keys::DuePrefix()) {
+      auto due = codec::DecodeDueValue(v);
+      return due.ok() ? codec::FormatOneDueValue(*due) : std::string(v);
+    }
+    auto day = codec::DecodeDayValue(v);
+    return day.ok() ? codec::FormatOneDayValue(*day) : std::string(v);
+  }
+
+  // Rewrites every state, event, report and due index entry as format 1
+  // wrote them, with the store marked `version` (and `reencode_mark`) in the
+  // same write; then closes it.
   void ToFormatOne(int version = 1, const std::optional<std::string>& reencode_mark = std::nullopt) {
     WriteBatch batch;
     for (Domain d : {Domain::kPathways, Domain::kEvents}) {
@@ -79,6 +128,12 @@ class MigrateTest : public testing::PopulationTestBase {
                              auto e = codec::DecodeEvent(v);
                              batch.Put(d, k, e.ok() ? e->ToJson().dump() : std::string(v));
                            }
+                           return true;
+                         }).ok());
+    }
+    for (const std::string& prefix : {keys::DayPrefix(), keys::DuePrefix()}) {
+      ASSERT_TRUE(store_->ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view v) {
+                           batch.Put(Domain::kIndexes, k, FormatOneIndexValue(k, v));
                            return true;
                          }).ok());
     }
@@ -109,19 +164,25 @@ class MigrateTest : public testing::PopulationTestBase {
 
   std::vector<std::string> pathways_;
   std::vector<Json> views_;
-  int events_ = 0;  // events in the store after SetUp
+  std::vector<std::string> due_;
+  Json report_;
+  int events_ = 0;        // events in the store after SetUp
+  int index_values_ = 0;  // report and due index entries after SetUp
 };
 
 TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
   ASSERT_NO_FATAL_FAILURE(ToFormatOne());
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
   EXPECT_EQ(store_->schema_version(), kSchemaVersion);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 2));
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 3));
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
+  EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");
   ASSERT_TRUE(mark.ok());
   EXPECT_EQ(*mark, std::nullopt);
   EXPECT_EQ(Views(), views_);
+  EXPECT_EQ(Due(), due_);
+  EXPECT_EQ(Report(), report_);
   // And it goes on as before.
   Record(pathways_[1], "interview", "2026-11-20", {{"mode", "video"}});
 
@@ -137,6 +198,7 @@ TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
   ASSERT_NO_FATAL_FAILURE(OpenReadOnly(backups[0]));
   EXPECT_EQ(store_->schema_version(), 1);
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(events_, events_));
+  EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, index_values_);
   EXPECT_EQ(Views(), views_);
 }
 
@@ -145,7 +207,10 @@ TEST_F(MigrateTest, ReadersOfAFormatOneStoreNeedNoMigration) {
   ASSERT_NO_FATAL_FAILURE(OpenReadOnly(StorePath()));
   EXPECT_EQ(store_->schema_version(), 1);
   EXPECT_EQ(Views(), views_);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(2, 2));
+  EXPECT_EQ(Due(), due_);
+  EXPECT_EQ(Report(), report_);
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(3, 3));
+  EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, index_values_);
   EXPECT_TRUE(Backups().empty());
 }
 
@@ -154,6 +219,7 @@ TEST_F(MigrateTest, AnInterruptedMigrationResumesWithoutAnotherBackup) {
   ASSERT_NO_FATAL_FAILURE(ToFormatOne(kSchemaVersion, std::string("/somewhere/store.format-1-backup-x")));
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
+  EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");
   ASSERT_TRUE(mark.ok());
   EXPECT_EQ(*mark, std::nullopt);

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,8 @@ enum class EventKind {
   kNote,        // a dated note (data {text}): changes nothing in the state but last_seq
 };
 const char* EventKindName(EventKind kind);
+// The kind named `name` (as EventKindName spells it), if any.
+std::optional<EventKind> ParseEventKind(std::string_view name);
 
 struct Event {
   std::string pathway;

@@ -53,13 +53,13 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
   Status decode;
   auto visit = [&](std::string_view k, std::string_view v) {
     auto key = ParseDueKey(k);
-    auto value = ParseStoredJson(v, "due index entry");
+    auto value = codec::DecodeDueValue(v);
     if (!key.ok() || !value.ok()) {
       decode = key.ok() ? value.status() : key.status();
       return false;
     }
-    if (!q.programme.empty() && value->value("programme", "") != q.programme) return true;
-    if (!referent.empty() && value->value("referent", "") != referent) return true;
+    if (!q.programme.empty() && value->programme != q.programme) return true;
+    if (!referent.empty() && value->referent != referent) return true;
     found.push_back(std::move(*key));
     return true;
   };
@@ -99,12 +99,12 @@ Result<int> Engine::ProcessDeadlines() {
       Domain::kIndexes, keys::DuePrefix(), keys::Join({"due", today.iso()}),
       [&](std::string_view k, std::string_view v) {
         auto key = ParseDueKey(k);
-        auto value = ParseStoredJson(v, "due index entry");
+        auto value = codec::DecodeDueValue(v);
         if (!key.ok() || !value.ok()) {
           decode = key.ok() ? value.status() : key.status();
           return false;
         }
-        if (!value->value("missed", false)) passed.push_back(std::move(*key));
+        if (!value->missed) passed.push_back(std::move(*key));
         return true;
       }));
   PARCOURS_RETURN_IF_ERROR(decode);

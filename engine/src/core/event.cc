@@ -9,12 +9,6 @@ namespace {
 constexpr const char* kKindNames[] = {"enroll", "transition", "milestone", "assign",
                                      "void",   "deadline_missed", "note"};
 
-std::optional<EventKind> ParseKind(std::string_view name) {
-  for (int i = 0; i < static_cast<int>(std::size(kKindNames)); ++i)
-    if (name == kKindNames[i]) return static_cast<EventKind>(i);
-  return std::nullopt;
-}
-
 Result<Date> DateField(const Json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_string()) return Status::Corruption(std::string("missing date ") + key);
   auto d = Date::ParseIso(j[key].get<std::string>());
@@ -25,6 +19,12 @@ Result<Date> DateField(const Json& j, const char* key) {
 }  // namespace
 
 const char* EventKindName(EventKind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+std::optional<EventKind> ParseEventKind(std::string_view name) {
+  for (int i = 0; i < static_cast<int>(std::size(kKindNames)); ++i)
+    if (name == kKindNames[i]) return static_cast<EventKind>(i);
+  return std::nullopt;
+}
 
 Json Event::ToJson() const {
   return Json{{"pathway", pathway}, {"seq", seq},       {"kind", EventKindName(kind)},
@@ -41,7 +41,7 @@ Result<Event> Event::FromJson(const Json& j) {
       return Status::Corruption("event has a bad sequence number");
     }
     e.seq = j.at("seq").get<uint32_t>();
-    auto kind = ParseKind(j.at("kind").get<std::string>());
+    auto kind = ParseEventKind(j.at("kind").get<std::string>());
     if (!kind) return Status::Corruption("event of unknown kind");
     e.kind = *kind;
     e.action = j.at("action").get<std::string>();

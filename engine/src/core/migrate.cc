@@ -1,13 +1,15 @@
 // Migrating a store of an earlier format (docs/operations.md, "Upgrade").
 //
-// Format 1 held events and pathway states as JSON text; format 2 holds them
-// in the binary encoding of schema/codec.h (the decoders read both). A writer
+// Format 1 held events, pathway states and the values of report and due
+// index entries as JSON text; format 2 holds them in the binary encoding of
+// schema/codec.h (the decoders read both). A writer
 // opening a format-1 store:
 //   1. copies it beside itself, to <store>.format-1-backup-<UTC time>;
 //   2. marks it format 2, with the `reencode` meta key naming the copy, in one
 //      synced write: from then on an older parcours refuses the store instead
 //      of meeting values it cannot read;
-//   3. re-encodes every state and event still in JSON, in batches;
+//   3. re-encodes every state, event and index entry still in JSON, in
+//      batches;
 //   4. deletes the `reencode` key, synced.
 // Step 3 leaves binary values as they are, so a writer that finds the key
 // (a migration interrupted by a crash) simply runs it again.
@@ -36,12 +38,13 @@ std::string BackupPath(const std::string& store_path, const std::string& timesta
   return path;
 }
 
-// Re-encodes the JSON values of `domain` with `reencode` (bytes -> binary).
+// Re-encodes the JSON values of the keys of `domain` starting with `prefix`
+// with `reencode` (bytes -> binary).
 template <class Reencode>
-Status ReencodeDomain(Store& store, Domain domain, Reencode reencode, uint64_t& count) {
+Status ReencodeDomain(Store& store, Domain domain, const std::string& prefix, Reencode reencode, uint64_t& count) {
   WriteBatch batch;
   Status failed;
-  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, "", [&](std::string_view key, std::string_view value) {
+  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, prefix, [&](std::string_view key, std::string_view value) {
     if (!codec::IsJsonValue(value)) return true;
     auto binary = reencode(value);
     if (!binary.ok()) {
@@ -83,9 +86,9 @@ Status Engine::Impl::MigrateStore() {
     mark.Put(Domain::kMeta, keys::Reencode(), backup);
     if (Status s = store.SetSchemaVersion(kSchemaVersion, mark); !s.ok()) return fail(s);
   }
-  uint64_t states = 0, events = 0;
+  uint64_t states = 0, events = 0, entries = 0;
   Status s = ReencodeDomain(
-      store, Domain::kPathways,
+      store, Domain::kPathways, "",
       [](std::string_view v) -> Result<std::string> {
         PARCOURS_ASSIGN_OR_RETURN(PathwayState state, codec::DecodeState(v));
         return codec::EncodeState(state);
@@ -93,12 +96,30 @@ Status Engine::Impl::MigrateStore() {
       states);
   if (s.ok()) {
     s = ReencodeDomain(
-        store, Domain::kEvents,
+        store, Domain::kEvents, "",
         [](std::string_view v) -> Result<std::string> {
           PARCOURS_ASSIGN_OR_RETURN(Event event, codec::DecodeEvent(v));
           return codec::EncodeEvent(event);
         },
         events);
+  }
+  if (s.ok()) {
+    s = ReencodeDomain(
+        store, Domain::kIndexes, keys::DayPrefix(),
+        [](std::string_view v) -> Result<std::string> {
+          PARCOURS_ASSIGN_OR_RETURN(DayValue day, codec::DecodeDayValue(v));
+          return codec::EncodeDayValue(day);
+        },
+        entries);
+  }
+  if (s.ok()) {
+    s = ReencodeDomain(
+        store, Domain::kIndexes, keys::DuePrefix(),
+        [](std::string_view v) -> Result<std::string> {
+          PARCOURS_ASSIGN_OR_RETURN(DueValue due, codec::DecodeDueValue(v));
+          return codec::EncodeDueValue(due);
+        },
+        entries);
   }
   if (s.ok()) {
     WriteBatch done;
@@ -107,8 +128,8 @@ Status Engine::Impl::MigrateStore() {
   }
   if (!s.ok()) return fail(s);
   if (log) {
-    log->info("migrated {} to format {}: {} pathway states and {} events re-encoded (backup: {})", store.path(),
-              kSchemaVersion, states, events, backup);
+    log->info("migrated {} to format {}: {} pathway states, {} events and {} index entries re-encoded (backup: {})",
+              store.path(), kSchemaVersion, states, events, entries, backup);
   }
   return Status::Ok();
 }

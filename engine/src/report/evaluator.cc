@@ -64,17 +64,13 @@ Result<DayEvent> DecodeDayEntry(std::string_view key, std::string_view value) {
   if (!date) return Status::Corruption("bad date in report index");
   e.date = *date;
   e.pathway = std::string(parts[3]);
-  try {
-    Json j = Json::parse(value);
-    e.action = j.at("action").get<std::string>();
-    e.kind = j.at("kind").get<std::string>();
-    e.from = j.value("from", std::string());
-    e.to = j.value("to", std::string());
-    e.exit = j.at("exit").get<bool>();
-    e.fields = j.at("fields");
-  } catch (const Json::exception& ex) {
-    return Status::Corruption(std::string("report index entry does not decode: ") + ex.what());
-  }
+  PARCOURS_ASSIGN_OR_RETURN(DayValue v, codec::DecodeDayValue(value));
+  e.action = std::move(v.action);
+  e.kind = EventKindName(v.kind);
+  e.from = std::move(v.from);
+  e.to = std::move(v.to);
+  e.exit = v.exit;
+  e.fields = std::move(v.fields);
   return e;
 }
 

@@ -265,4 +265,93 @@ Result<PathwayState> DecodeState(std::string_view bytes) {
   return s;
 }
 
+std::string EncodeDayValue(const DayValue& v) {
+  std::string out;
+  out.reserve(48 + v.action.size() + v.from.size() + v.to.size());
+  out.push_back(kBinaryV1Tag);
+  PutVarint(out, static_cast<uint64_t>(v.kind));
+  PutText(out, v.action);
+  PutText(out, v.from);
+  PutText(out, v.to);
+  PutVarint(out, v.exit ? 1 : 0);
+  PutJson(out, v.fields);
+  return out;
+}
+
+Result<DayValue> DecodeDayValue(std::string_view bytes) {
+  const std::string what = "report index entry";
+  if (IsJsonValue(bytes)) {
+    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseJsonText(bytes, what));
+    try {
+      DayValue v;
+      auto kind = ParseEventKind(j.at("kind").get<std::string>());
+      if (!kind) return Status::Corruption(what + " of unknown kind " + j.at("kind").dump());
+      v.kind = *kind;
+      v.action = j.at("action").get<std::string>();
+      v.from = j.value("from", std::string());
+      v.to = j.value("to", std::string());
+      v.exit = j.at("exit").get<bool>();
+      v.fields = j.at("fields");
+      if (!v.fields.is_object()) return Status::Corruption(what + " has fields that are not an object");
+      return v;
+    } catch (const Json::exception& ex) {
+      return Status::Corruption(what + " does not decode: " + ex.what());
+    }
+  }
+  if (bytes.empty() || bytes.front() != kBinaryV1Tag) return UnknownTag(bytes, what);
+  Reader r(bytes.substr(1));
+  DayValue v;
+  const uint64_t kind = r.Varint();
+  v.kind = kind < kKinds ? static_cast<EventKind>(kind) : EventKind::kEnroll;
+  v.action = r.Text();
+  v.from = r.Text();
+  v.to = r.Text();
+  v.exit = r.Flag();
+  v.fields = r.Object("has fields that are not an object");
+  PARCOURS_RETURN_IF_ERROR(r.Finish(what));
+  if (kind >= kKinds) return Status::Corruption(what + " of unknown kind " + std::to_string(kind));
+  return v;
+}
+
+std::string EncodeDueValue(const DueValue& v) {
+  std::string out;
+  out.reserve(8 + v.programme.size() + v.referent.size());
+  out.push_back(kBinaryV1Tag);
+  PutText(out, v.programme);
+  PutText(out, v.referent);
+  PutVarint(out, v.missed ? 1 : 0);
+  return out;
+}
+
+Result<DueValue> DecodeDueValue(std::string_view bytes) {
+  const std::string what = "due index entry";
+  if (IsJsonValue(bytes)) {
+    PARCOURS_ASSIGN_OR_RETURN(Json j, ParseJsonText(bytes, what));
+    try {
+      return DueValue{j.at("programme").get<std::string>(), j.at("referent").get<std::string>(),
+                      j.at("missed").get<bool>()};
+    } catch (const Json::exception& ex) {
+      return Status::Corruption(what + " does not decode: " + ex.what());
+    }
+  }
+  if (bytes.empty() || bytes.front() != kBinaryV1Tag) return UnknownTag(bytes, what);
+  Reader r(bytes.substr(1));
+  DueValue v;
+  v.programme = r.Text();
+  v.referent = r.Text();
+  v.missed = r.Flag();
+  PARCOURS_RETURN_IF_ERROR(r.Finish(what));
+  return v;
+}
+
+std::string FormatOneDayValue(const DayValue& v) {
+  return Json{{"action", v.action}, {"kind", EventKindName(v.kind)}, {"from", v.from},
+              {"to", v.to},         {"exit", v.exit},                {"fields", v.fields}}
+      .dump();
+}
+
+std::string FormatOneDueValue(const DueValue& v) {
+  return Json{{"programme", v.programme}, {"referent", v.referent}, {"missed", v.missed}}.dump();
+}
+
 }  // namespace parcours::codec

@@ -1,5 +1,6 @@
-// How events and pathway states are stored: a compact, versioned binary
-// encoding (docs/architecture.md, "Value encoding").
+// How events, pathway states and the values of report and due index entries
+// are stored: a compact, versioned binary encoding (docs/architecture.md,
+// "Value encoding").
 //
 // A stored value starts with a tag byte that names its encoding:
 //   '{'   JSON text, as written by stores of format version 1 (read only);
@@ -17,6 +18,7 @@
 
 #include "parcours/event.h"
 #include "parcours/status.h"
+#include "schema/indexes.h"
 
 namespace parcours::codec {
 
@@ -28,6 +30,16 @@ Result<Event> DecodeEvent(std::string_view bytes);
 
 std::string EncodeState(const PathwayState& state);
 Result<PathwayState> DecodeState(std::string_view bytes);
+
+// The values of report and due index entries (schema/indexes.h).
+std::string EncodeDayValue(const DayValue& value);
+Result<DayValue> DecodeDayValue(std::string_view bytes);
+std::string EncodeDueValue(const DueValue& value);
+Result<DueValue> DecodeDueValue(std::string_view bytes);
+// Their JSON text as stores of format 1 wrote it (what the decoders still
+// read): for the tests and benchmarks that build a format-1 store.
+std::string FormatOneDayValue(const DayValue& value);
+std::string FormatOneDueValue(const DueValue& value);
 
 // True when `bytes` is in the JSON text of format version 1 (a store being
 // migrated holds both encodings until its migration ends).

@@ -1,5 +1,6 @@
 #include "schema/indexes.h"
 
+#include "schema/codec.h"
 #include "schema/keys.h"
 
 namespace parcours {
@@ -20,20 +21,15 @@ IndexEntries StateIndexEntries(const PathwayState& s) {
 
 std::pair<std::string, std::string> DayIndexEntry(const PathwayState& s, const Event& e, const Workflow& wf) {
   const Step* to = wf.find_step(e.to);
-  Json value{{"action", e.action},
-             {"kind", EventKindName(e.kind)},
-             {"from", e.from},
-             {"to", e.to},
-             {"exit", e.kind == EventKind::kTransition && to && to->final},
-             {"fields", e.fields}};
-  return {keys::Day(s.programme, e.date.iso(), e.pathway, e.seq), value.dump()};
+  const DayValue value{e.kind, e.action, e.from, e.to, e.kind == EventKind::kTransition && to && to->final, e.fields};
+  return {keys::Day(s.programme, e.date.iso(), e.pathway, e.seq), codec::EncodeDayValue(value)};
 }
 
 IndexEntries DeadlineIndexEntries(const PathwayState& s) {
   IndexEntries out;
   for (const auto& [deadline, open] : s.deadlines) {
-    const Json value{{"programme", s.programme}, {"referent", s.referent}, {"missed", open.missed}};
-    out.emplace_back(keys::Due(open.due.iso(), s.id, deadline), value.dump());
+    out.emplace_back(keys::Due(open.due.iso(), s.id, deadline),
+                     codec::EncodeDueValue(DueValue{s.programme, s.referent, open.missed}));
   }
   return out;
 }

@@ -14,16 +14,35 @@ namespace parcours {
 
 using IndexEntries = std::vector<std::pair<std::string, std::string>>;
 
+// The value of a report index entry (keys::Day): what reports read of an
+// effective dated event, so that they need not read the event itself.
+struct DayValue {
+  EventKind kind = EventKind::kEnroll;
+  std::string action;
+  std::string from;
+  std::string to;
+  bool exit = false;  // a transition into a final step
+  Json fields = Json::object();
+};
+
+// The value of a due index entry (keys::Due): what `due` filters on.
+struct DueValue {
+  std::string programme;
+  std::string referent;
+  bool missed = false;
+};
+
 // Index entries implied by a pathway's state (not by its events): the
 // person's pathways, the active one per programme, open pathways by
 // programme and referent, and open deadlines by due date.
 IndexEntries StateIndexEntries(const PathwayState& state);
 
 // One entry per open deadline of `state` (missed or not):
-// keys::Due(due, pathway, deadline) -> {"programme", "referent", "missed"}.
+// keys::Due(due, pathway, deadline) -> DueValue, encoded by schema/codec.h.
 IndexEntries DeadlineIndexEntries(const PathwayState& state);
 
-// The report index entry of an effective dated event.
+// The report index entry of an effective dated event: keys::Day -> DayValue,
+// encoded by schema/codec.h.
 std::pair<std::string, std::string> DayIndexEntry(const PathwayState& state, const Event& event,
                                                   const Workflow& workflow);
 

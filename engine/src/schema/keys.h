@@ -89,13 +89,14 @@ inline std::string Referent(std::string_view referent, std::string_view pathway)
 inline std::string ReferentPrefix(std::string_view referent) {
   return Join({"referent", referent, ""});
 }
-// day \0 <programme> \0 <date> \0 <pathway> \0 <seq> -> {action, kind, from, to, exit, fields}:
+// day \0 <programme> \0 <date> \0 <pathway> \0 <seq> -> DayValue (schema/indexes.h):
 // effective events by programme and effective date, for reports
 inline std::string Day(std::string_view programme, std::string_view date, std::string_view pathway,
                        uint32_t seq) {
   return Join({"day", programme, date, pathway, Seq(seq)});
 }
 inline std::string DayPrefix(std::string_view programme) { return Join({"day", programme, ""}); }
+inline std::string DayPrefix() { return Join({"day", ""}); }  // every programme's
 
 // meta: user \0 <name> -> {name, role, token_sha256, created, created_by,
 // revoked, revoked_by}; token \0 <sha256 hex of a token> -> user name
@@ -103,8 +104,8 @@ inline std::string User(std::string_view name) { return Join({"user", name}); }
 inline std::string UserPrefix() { return Join({"user", ""}); }
 inline std::string Token(std::string_view sha256_hex) { return Join({"token", sha256_hex}); }
 
-// due \0 <due date> \0 <pathway> \0 <deadline> -> {programme, referent, missed}:
-// open deadlines by due date (schema/indexes.h)
+// due \0 <due date> \0 <pathway> \0 <deadline> -> DueValue (schema/indexes.h):
+// open deadlines by due date
 inline std::string Due(std::string_view due, std::string_view pathway, std::string_view deadline) {
   return Join({"due", due, pathway, deadline});
 }
