@@ -9,23 +9,17 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <boost/asio/io_context.hpp>
 #include <spdlog/logger.h>
 
+#include "bench_support.h"
 #include "parcours/engine.h"
 
 namespace parcours {
 namespace {
 
-std::string ReadInsertionWorkflow() {
-  std::ifstream in(std::string(PARCOURS_SOURCE_DIR) + "/workflows/insertion.yaml");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bench::ReadInsertionWorkflow;
 
 // A store in a fresh temporary directory with the insertion programme.
 class Fixture {

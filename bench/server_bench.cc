@@ -26,8 +26,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -37,6 +35,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/logger.h>
 
+#include "bench_support.h"
 #include "parcours/engine.h"
 #include "parcours/server/client.h"
 #include "parcours/server/server.h"
@@ -61,18 +60,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::filesystem::path TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("parcours-server-bench-" + std::to_string(::getpid()) + "-" + name);
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
-std::string ReadInsertionWorkflow() {
-  std::ifstream in(std::string(PARCOURS_SOURCE_DIR) + "/workflows/insertion.yaml");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::filesystem::path TempDir(const std::string& name) { return bench::TempDir("server-bench", name); }
+using bench::ReadInsertionWorkflow;
 
 struct Row {
   std::string what;

@@ -13,6 +13,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libbenchmark-dev libicu-dev
   # User tokens: SHA-256 and a CSPRNG from a maintained library, not hand-written crypto.
   libssl-dev
+  # The benchmark peer of bench/disk_bench.cc only; no Parcours binary links it.
+  libsqlite3-dev
 )
 
 missing=()
