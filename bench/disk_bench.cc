@@ -178,38 +178,58 @@ uint64_t RawRocksDb(const std::filesystem::path& dir, const std::vector<Value>& 
   return bytes;
 }
 
-// One SQLite table (domain, key, value) WITHOUT ROWID, in WAL mode, filled in
-// one transaction by a prepared statement, then vacuumed: the file's bytes.
-uint64_t Sqlite(const std::filesystem::path& dir, const std::vector<Value>& values) {
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "kv.sqlite").string();
-  sqlite3* db = nullptr;
-  if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) Fail("cannot open SQLite");
-  auto exec = [db](const char* sql) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db));
-  };
-  exec("PRAGMA journal_mode=WAL");
-  exec(
-      "CREATE TABLE kv (domain INTEGER, key BLOB, value BLOB, PRIMARY KEY "
-      "(domain, key)) WITHOUT ROWID");
-  exec("BEGIN");
-  sqlite3_stmt* insert = nullptr;
-  if (sqlite3_prepare_v2(db, "INSERT INTO kv VALUES (?, ?, ?)", -1, &insert, nullptr) != SQLITE_OK) {
-    Fail(sqlite3_errmsg(db));
+// A SQLite file in WAL mode, filled in one transaction by prepared
+// statements; Finish() commits, vacuums and gives the file's bytes.
+class SqliteFile {
+ public:
+  SqliteFile(const std::filesystem::path& dir, const std::string& name) : file_((dir / name).string()) {
+    std::filesystem::create_directories(dir);
+    if (sqlite3_open(file_.c_str(), &db_) != SQLITE_OK) Fail("cannot open SQLite");
+    Exec("PRAGMA journal_mode=WAL");
   }
+  ~SqliteFile() {
+    for (sqlite3_stmt* stmt : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+  void Exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db_));
+  }
+  sqlite3_stmt* Prepare(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db_));
+    statements_.push_back(stmt);
+    return stmt;
+  }
+  void Run(sqlite3_stmt* stmt) {
+    if (sqlite3_step(stmt) != SQLITE_DONE) Fail(sqlite3_errmsg(db_));
+    sqlite3_reset(stmt);
+  }
+  uint64_t Finish() {
+    Exec("COMMIT");
+    Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    Exec("VACUUM");
+    return std::filesystem::file_size(file_);
+  }
+
+ private:
+  std::string file_;
+  sqlite3* db_ = nullptr;
+  std::vector<sqlite3_stmt*> statements_;
+};
+
+// One SQLite table (domain, key, value) WITHOUT ROWID: the file's bytes.
+uint64_t Sqlite(const std::filesystem::path& dir, const std::vector<Value>& values) {
+  SqliteFile db(dir, "kv.sqlite");
+  db.Exec("CREATE TABLE kv (domain INTEGER, key BLOB, value BLOB, PRIMARY KEY (domain, key)) WITHOUT ROWID");
+  db.Exec("BEGIN");
+  sqlite3_stmt* insert = db.Prepare("INSERT INTO kv VALUES (?, ?, ?)");
   for (const auto& v : values) {
     sqlite3_bind_int(insert, 1, static_cast<int>(v.domain));
     sqlite3_bind_blob(insert, 2, v.key.data(), static_cast<int>(v.key.size()), SQLITE_STATIC);
     sqlite3_bind_blob(insert, 3, v.value.data(), static_cast<int>(v.value.size()), SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) Fail(sqlite3_errmsg(db));
-    sqlite3_reset(insert);
+    db.Run(insert);
   }
-  sqlite3_finalize(insert);
-  exec("COMMIT");
-  exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  exec("VACUUM");
-  sqlite3_close(db);
-  return std::filesystem::file_size(file);
+  return db.Finish();
 }
 
 // The same persons, pathways and events as a SQLite user would lay them out:
@@ -219,20 +239,8 @@ uint64_t Sqlite(const std::filesystem::path& dir, const std::vector<Value>& valu
 // referent, events by date for reports, deadlines by due date, names. WAL
 // mode, prepared statements, one transaction, then vacuumed: the file's bytes.
 uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Value>& values) {
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "parcours.sqlite").string();
-  sqlite3* db = nullptr;
-  if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) Fail("cannot open SQLite");
-  auto exec = [db](const char* sql) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db));
-  };
-  auto prepare = [db](const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db));
-    return stmt;
-  };
-  exec("PRAGMA journal_mode=WAL");
-  exec(
+  SqliteFile db(dir, "parcours.sqlite");
+  db.Exec(
       "CREATE TABLE persons (id TEXT PRIMARY KEY, name TEXT NOT NULL, birth TEXT, sex TEXT, attrs TEXT, "
       "created TEXT, created_by TEXT) WITHOUT ROWID;"
       "CREATE INDEX persons_name ON persons (name COLLATE NOCASE, birth);"
@@ -248,16 +256,12 @@ uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Va
       "CREATE TABLE deadlines (pathway TEXT, deadline TEXT, due TEXT, missed INTEGER, "
       "PRIMARY KEY (pathway, deadline)) WITHOUT ROWID;"
       "CREATE INDEX deadlines_due ON deadlines (due);");
-  exec("BEGIN");
-  sqlite3_stmt* person = prepare("INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?)");
-  sqlite3_stmt* pathway = prepare("INSERT INTO pathways VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  sqlite3_stmt* event = prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  sqlite3_stmt* deadline = prepare("INSERT INTO deadlines VALUES (?, ?, ?, ?)");
-  auto run = [db](sqlite3_stmt* stmt) {
-    if (sqlite3_step(stmt) != SQLITE_DONE) Fail(sqlite3_errmsg(db));
-    sqlite3_reset(stmt);
-  };
-  // Binds texts kept alive until the statement has run.
+  db.Exec("BEGIN");
+  sqlite3_stmt* person = db.Prepare("INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt* pathway = db.Prepare("INSERT INTO pathways VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt* event = db.Prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt* deadline = db.Prepare("INSERT INTO deadlines VALUES (?, ?, ?, ?)");
+  // Binds texts (SQLite copies them).
   auto texts = [](sqlite3_stmt* stmt, int first, const std::vector<std::string>& all) {
     for (std::size_t i = 0; i < all.size(); ++i) {
       sqlite3_bind_text(stmt, first + static_cast<int>(i), all[i].data(), static_cast<int>(all[i].size()),
@@ -271,7 +275,7 @@ uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Va
             {p.at("id").get<std::string>(), p.at("name").get<std::string>(), p.value("birth", ""),
              p.value("sex", ""), p.value("attrs", Json::object()).dump(), p.value("created", ""),
              p.value("created_by", "")});
-      run(person);
+      db.Run(person);
     } else if (v.domain == Domain::kPathways) {
       auto s = codec::DecodeState(v.value);
       if (!s.ok()) Fail(s.status().message());
@@ -282,11 +286,11 @@ uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Va
       texts(pathway, 7, {s->referent, s->enrolled.iso(), s->step_since.iso(), s->last_event.iso()});
       sqlite3_bind_int64(pathway, 11, s->last_seq);
       texts(pathway, 12, {s->created, s->entry.dump()});
-      run(pathway);
+      db.Run(pathway);
       for (const auto& [id, open] : s->deadlines) {
         texts(deadline, 1, {s->id, id, open.due.iso()});
         sqlite3_bind_int(deadline, 4, open.missed ? 1 : 0);
-        run(deadline);
+        db.Run(deadline);
       }
     } else if (v.domain == Domain::kEvents) {
       auto e = codec::DecodeEvent(v.value);
@@ -296,15 +300,10 @@ uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Va
       texts(event, 3,
             {EventKindName(e->kind), e->action, e->from, e->to, e->date.iso(), e->recorded, e->actor,
              e->fields.dump(), e->data.dump()});
-      run(event);
+      db.Run(event);
     }
   }
-  for (sqlite3_stmt* stmt : {person, pathway, event, deadline}) sqlite3_finalize(stmt);
-  exec("COMMIT");
-  exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  exec("VACUUM");
-  sqlite3_close(db);
-  return std::filesystem::file_size(file);
+  return db.Finish();
 }
 
 }  // namespace
