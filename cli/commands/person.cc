@@ -94,13 +94,26 @@ Status Show(Context& ctx, const std::string& id) {
   return RunCommand(ctx, Request("person.show", {{"person", id}}), ShowHuman);
 }
 
-Status Find(Context& ctx, const std::string& text) {
-  return RunCommand(ctx, Request("person.find", {{"text", text}}), [text](const Json& r) {
+struct FindOptions {
+  std::string text;
+  int limit = 0;  // 0: the engine's default
+};
+
+Status Find(Context& ctx, const FindOptions& o) {
+  Json args{{"text", o.text}};
+  if (o.limit != 0) args["limit"] = o.limit;
+  return RunCommand(ctx, Request("person.find", std::move(args)), [text = o.text](const Json& r) {
     const Json persons = r.value("persons", Json::array());
     if (persons.empty()) return "Nobody matches \"" + text + "\".";
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : persons) rows.push_back({Text(p, "id"), Text(p, "name"), Text(p, "sex"), Text(p, "birth")});
-    return Table({"ID", "NAME", "SEX", "BORN"}, rows);
+    std::string out = Table({"ID", "NAME", "SEX", "BORN"}, rows);
+    const std::size_t total = r.value("total", persons.size());
+    if (total > persons.size()) {
+      out += "\n" + std::to_string(persons.size()) + " of " + std::to_string(total) +
+             " shown: add a word of the name to narrow the search, or --limit N to see more.";
+    }
+    return out;
   });
 }
 
@@ -146,10 +159,11 @@ void SetPersonCommand(CLI::App& app, Context& ctx) {
   show->callback([&ctx, show_id] { ctx.action = [&ctx, show_id] { return Show(ctx, *show_id); }; });
 
   auto* find = cmd->add_subcommand("find", "Find persons by name (ignores accents and case)");
-  auto text = std::make_shared<std::string>();
-  find->add_option("TEXT", *text, "Part of a name: every word must start a word of the name")->required();
+  auto find_opt = std::make_shared<FindOptions>();
+  find->add_option("TEXT", find_opt->text, "Part of a name: every word must start a word of the name")->required();
+  find->add_option("--limit", find_opt->limit, "Show at most N persons (default 50)")->check(CLI::Range(1, 100000));
   find->footer("Example: parcours person find diallo");
-  find->callback([&ctx, text] { ctx.action = [&ctx, text] { return Find(ctx, *text); }; });
+  find->callback([&ctx, find_opt] { ctx.action = [&ctx, find_opt] { return Find(ctx, *find_opt); }; });
 }
 
 }  // namespace parcours::cli

@@ -176,14 +176,36 @@ TEST_F(PersonTest, FindIgnoresAccentsAndCase) {
 
 TEST_F(PersonTest, FindWithNoMatchSaysSo) {
   AddPerson("Awa Diallo");
-  EXPECT_EQ(Ok({"person", "find", "zoe"}), (Json{{"persons", Json::array()}}));
+  EXPECT_EQ(Ok({"person", "find", "zoe"}), (Json{{"persons", Json::array()}, {"total", 0}}));
   const CliResult r = Run({"person", "find", "zoe"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(Contains(r.out, "Nobody matches \"zoe\""));
 }
 
-TEST_F(PersonTest, FindNeedsSomethingToSearch) {
+TEST_F(PersonTest, FindShowsAPageAndSaysHowManyMore) {
+  for (const char* name : {"Awa Diallo", "Binta Diallo", "Coumba Diallo", "Aminata Diallo"}) AddPerson(name);
+  const Json page = Ok({"person", "find", "diallo", "--limit", "2"});
+  ASSERT_EQ(page["persons"].size(), 2u) << page.dump();
+  EXPECT_EQ(page["persons"][0]["name"], "Aminata Diallo");
+  EXPECT_EQ(page["persons"][1]["name"], "Awa Diallo");
+  EXPECT_EQ(page["total"], 4);
+
+  const CliResult human = Run({"person", "find", "diallo", "--limit", "2"});
+  EXPECT_EQ(human.exit_code, 0);
+  EXPECT_TRUE(Contains(human.out, "Awa Diallo")) << human.out;
+  EXPECT_FALSE(Contains(human.out, "Binta Diallo")) << human.out;
+  EXPECT_TRUE(Contains(human.out, "2 of 4 shown: add a word of the name to narrow the search, or --limit N"))
+      << human.out;
+  const CliResult all = Run({"person", "find", "diallo"});
+  EXPECT_TRUE(Contains(all.out, "Coumba Diallo")) << all.out;
+  EXPECT_FALSE(Contains(all.out, "shown")) << all.out;
+}
+
+TEST_F(PersonTest, FindNeedsSomethingToSearchAndALimitOfOneOrMore) {
   Refused(3, {"person", "find", "  "}, {"nothing to search for", "part of a name"});
+  for (const char* limit : {"0", "-1", "abc", "100001"}) {
+    Refused(2, {"person", "find", "diallo", "--limit", limit}, {"--limit"});
+  }
 }
 
 TEST_F(PersonTest, ShowUnknownPersonIsNotFound) {

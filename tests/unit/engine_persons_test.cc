@@ -177,7 +177,7 @@ TEST_F(EngineTest, ProbableDuplicatesAreRefusedUnlessAllowed) {
   EXPECT_EQ(second->name, "ELOISE DUPONT");
   auto found = engine_->FindPersons("eloise dupont");
   ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->size(), 3u);
+  EXPECT_EQ(found->persons.size(), 3u);
 }
 
 // The same name typed with decomposed accents (NFD, as macOS keyboards and
@@ -200,7 +200,7 @@ TEST_F(EngineTest, DecomposedAccentsAreStillAProbableDuplicateAndFound) {
   auto found = engine_->FindPersons("eloise");
   ASSERT_TRUE(found.ok());
   Strings ids;
-  for (const auto& p : *found) ids.push_back(p.id);
+  for (const auto& p : found->persons) ids.push_back(p.id);
   EXPECT_EQ(ids.size(), 2u) << "the NFD-named person is not found by \"eloise\"";
 }
 
@@ -223,7 +223,7 @@ TEST_F(EngineTest, FindPersonsMatchesWordPrefixesIgnoringAccentsAndCase) {
     EXPECT_TRUE(found.ok()) << text << ": " << found.status().ToString();
     Strings out;
     if (found.ok())
-      for (const auto& p : *found) out.push_back(p.name);
+      for (const auto& p : found->persons) out.push_back(p.name);
     return out;
   };
   EXPECT_EQ(names("dup"), (Strings{"Éloïse Dupont", "Marie Dupond"}));
@@ -242,13 +242,70 @@ TEST_F(EngineTest, FindPersonsMatchesWordPrefixesIgnoringAccentsAndCase) {
 
   auto found = engine_->FindPersons("martin");
   ASSERT_TRUE(found.ok());
-  ASSERT_EQ(found->size(), 1u);
-  EXPECT_EQ((*found)[0].id, eloi.id);
-  EXPECT_EQ((*found)[0].birth, D("1985-06-07"));
+  ASSERT_EQ(found->persons.size(), 1u);
+  EXPECT_EQ(found->total, 1u);
+  EXPECT_EQ(found->persons[0].id, eloi.id);
+  EXPECT_EQ(found->persons[0].birth, D("1985-06-07"));
 
   ExpectRefusal([&] { return engine_->FindPersons("").status(); }, kRefused, {"nothing to search"});
   ExpectRefusal([&] { return engine_->FindPersons(" - ' ").status(); }, kRefused, {"nothing to search"});
 }
 
+TEST_F(EngineTest, FindPersonsGivesTheFirstMatchesByNameAndHowManyInAll) {
+  for (const char* first : {"Zoé", "Paul", "Anne", "Marc", "Lise", "Yves", "Inès"}) {
+    AddPerson(std::string(first) + " Martin", "1980-01-01");
+  }
+  AddPerson("Martine Roux", "1981-01-01");  // "martin" starts one of her words too
+  auto page = engine_->FindPersons("martin", 3);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->total, 8u);
+  Strings names;
+  for (const auto& p : page->persons) names.push_back(p.name);
+  EXPECT_EQ(names, (Strings{"Anne Martin", "Inès Martin", "Lise Martin"}));
+
+  auto all = engine_->FindPersons("martin");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->persons.size(), 8u);
+  EXPECT_EQ(all->persons.back().name, "Zoé Martin");
+  auto narrowed = engine_->FindPersons("martin y", 3);
+  ASSERT_TRUE(narrowed.ok());
+  EXPECT_EQ(narrowed->total, 1u);
+  ASSERT_EQ(narrowed->persons.size(), 1u);
+  EXPECT_EQ(narrowed->persons[0].name, "Yves Martin");
+}
+
+TEST_F(EngineTest, FindPersonsFollowsARenameAndReadsEntriesWrittenWithoutTheName) {
+  const Person lise = AddPerson("Lise Martin", "1980-01-01");
+  AddPerson("Anne Martin", "1980-01-01");
+  EditPersonRequest edit;
+  edit.person = lise.id;
+  edit.name = "Aline Martin";
+  edit.actor = "counsellor";
+  ASSERT_TRUE(engine_->EditPerson(edit).ok());
+  auto names = [&](const std::string& text) {
+    auto found = engine_->FindPersons(text);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    Strings out;
+    if (found.ok())
+      for (const auto& p : found->persons) out.push_back(p.name);
+    return out;
+  };
+  EXPECT_EQ(names("martin"), (Strings{"Aline Martin", "Anne Martin"}));
+  EXPECT_EQ(names("lise"), Strings{});
+
+  // Stores written before format 2 have search entries with no value: the
+  // person is read instead, with the same result.
+  WriteBatch old;
+  const Status scanned =
+      store_->ScanPrefix(Domain::kIndexes, std::string("tok\0", 4), [&](std::string_view k, std::string_view v) {
+        EXPECT_FALSE(v.empty());
+        old.Put(Domain::kIndexes, k, "");
+        return true;
+      });
+  ASSERT_TRUE(scanned.ok());
+  ASSERT_TRUE(store_->Write(old).ok());
+  EXPECT_EQ(names("martin"), (Strings{"Aline Martin", "Anne Martin"}));
+  EXPECT_EQ(names("martin al"), (Strings{"Aline Martin"}));
+}
 }  // namespace
 }  // namespace parcours

@@ -70,8 +70,8 @@ TEST_F(InputValidationTest, NamesAreStoredNormalisedAndMatchedFolded) {
     ExpectRefused(engine_->AddPerson(PersonNamed(twin)).status(), Status::Code::kRefused, "already exists");
     auto found = engine_->FindPersons(twin);
     ASSERT_TRUE(found.ok()) << found.status().ToString();
-    ASSERT_EQ(found->size(), 1u) << twin;
-    EXPECT_EQ(found->at(0).id, jean->id);
+    ASSERT_EQ(found->persons.size(), 1u) << twin;
+    EXPECT_EQ(found->persons.at(0).id, jean->id);
   }
 }
 

@@ -226,6 +226,8 @@ TEST_F(ServiceTest, ArgumentOfTheWrongTypeIsAUsageError) {
   ExpectError(Run("void", {{"pathway", "W-1"}, {"reason", "x"}, {"seq", uint64_t{1} << 40}}), "usage", 2,
               "out of range");
   ExpectError(Run("void", {{"pathway", "W-1"}, {"reason", "x"}, {"seq", 1.5}}), "usage", 2, "\"seq\" must be");
+  ExpectError(Run("person.find", {{"text", "diallo"}, {"limit", 0}}), "usage", 2, "\"limit\" is 0, out of range");
+  ExpectError(Run("person.find", {{"text", "diallo"}, {"limit", "10"}}), "usage", 2, "\"limit\" must be");
 }
 
 TEST_F(ServiceTest, MissingRequiredArgumentIsAUsageError) {

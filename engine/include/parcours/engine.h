@@ -258,6 +258,14 @@ struct PathwayView {
   std::optional<Person> person;  // absent if the person's data was erased
 };
 
+// What `person find` shows by default: a page a counsellor can read.
+inline constexpr std::size_t kFindLimit = 50;
+
+struct PersonMatches {
+  std::vector<Person> persons;  // the first matches by name, at most the limit asked
+  std::size_t total = 0;        // every match
+};
+
 struct CaseloadQuery {
   std::string programme;  // empty: every programme
   std::string step;       // empty: every step, else a step of any installed version
@@ -348,8 +356,9 @@ class Engine {
   // updates the entry attributes of the person's pathways.
   Result<Person> EditPerson(const EditPersonRequest& request);
   // Persons whose name contains every word of `text` as a word prefix,
-  // ignoring accents and case, sorted by name.
-  Result<std::vector<Person>> FindPersons(const std::string& text) const;
+  // ignoring accents and case, sorted by name: the first `limit` of them, and
+  // how many match in all. Reads the name index, then only the persons shown.
+  Result<PersonMatches> FindPersons(const std::string& text, std::size_t limit = kFindLimit) const;
   // A person's pathways (their current states), oldest first; empty when the
   // person has none. `person_id` must be normalised (as GetPerson returns it).
   Result<std::vector<PathwayState>> PathwaysOfPerson(const std::string& person_id) const;

@@ -1,6 +1,6 @@
 // Persons: identifying data, kept apart from the event history.
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include "core/engine_impl.h"
 
@@ -126,11 +126,13 @@ Status ValidAttribute(const std::string& key, const std::string& value) {
   return Status::Ok();
 }
 
-// The name-index entries of a person: probable duplicates and search.
-std::vector<std::string> NameIndexKeys(const Person& p) {
+// The name-index entries of a person: probable duplicates (no value) and
+// search (the folded name, so that a search filters and sorts its matches
+// without reading them).
+IndexEntries NameIndexEntries(const Person& p) {
   const std::string folded = FoldName(p.name);
-  std::vector<std::string> out = {keys::NameBirth(folded, p.birth.iso(), p.id)};
-  for (const auto& token : NameTokens(folded)) out.push_back(keys::NameToken(token, p.id));
+  IndexEntries out = {{keys::NameBirth(folded, p.birth.iso(), p.id), ""}};
+  for (const auto& token : NameTokens(folded)) out.emplace_back(keys::NameToken(token, p.id), folded);
   return out;
 }
 
@@ -196,7 +198,7 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
     // again and finds the other.
     if (!req.allow_duplicate) m.expect_prefixes.push_back(std::move(namesakes.read));
     m.Put(Domain::kPersons, added.id, added.ToJson().dump());
-    for (const auto& k : NameIndexKeys(added)) m.Put(Domain::kIndexes, k, "");
+    for (const auto& [k, v] : NameIndexEntries(added)) m.Put(Domain::kIndexes, k, v);
     m.on_durable = [this, id = added.id, actor = req.actor] {
       if (log_) log_->info("person {} added by {}", id, actor);
     };
@@ -300,10 +302,13 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   m.ExpectValue(Domain::kPersons, p.id, std::move(before_raw));
   if (expect_namesakes) m.expect_prefixes.push_back(std::move(*expect_namesakes));
   m.Put(Domain::kPersons, p.id, p.ToJson().dump());
-  const auto old_keys = NameIndexKeys(before), new_keys = NameIndexKeys(p);
-  for (const auto& k : old_keys)
-    if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) m.Delete(Domain::kIndexes, k);
-  for (const auto& k : new_keys) m.Put(Domain::kIndexes, k, "");
+  const auto old_entries = NameIndexEntries(before), new_entries = NameIndexEntries(p);
+  for (const auto& [k, v] : old_entries) {
+    const bool kept =
+        std::any_of(new_entries.begin(), new_entries.end(), [&k = k](const auto& e) { return e.first == k; });
+    if (!kept) m.Delete(Domain::kIndexes, k);
+  }
+  for (const auto& [k, v] : new_entries) m.Put(Domain::kIndexes, k, v);
   // Each pathway's entry holds the sex, age and attributes on its enrolment
   // date; each pathway is expected unchanged, as for its own commands.
   PARCOURS_ASSIGN_OR_RETURN(auto pathways, impl_->PathwaysOfPersonAt(r, p.id));
@@ -338,33 +343,42 @@ Result<Person> Engine::Impl::PersonAt(const StoreReader& r, const std::string& t
   return Person::FromJson(*j);
 }
 
-Result<std::vector<Person>> Engine::FindPersons(const std::string& text) const {
+Result<PersonMatches> Engine::FindPersons(const std::string& text, std::size_t limit) const {
   const auto query = NameTokens(FoldName(text));
   if (query.empty()) return Status::Refused("nothing to search for", "Give part of a name, e.g. `diallo`.");
-  // Scan the index of the longest (most selective) word, check the others.
+  // Scan the index of the longest (most selective) word; its values, the
+  // folded names, say which candidates hold the other words and their order.
   const std::string& lead = *std::max_element(
       query.begin(), query.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
   const std::unique_ptr<StoreReader> snapshot = store_.Snapshot();
-  std::set<std::string> candidates;
+  std::map<std::string, std::string> folded;  // person id -> folded name (empty: not indexed with it)
   PARCOURS_RETURN_IF_ERROR(snapshot->ScanPrefix(
-      Domain::kIndexes, keys::NameTokenPrefix(lead), [&](std::string_view k, std::string_view) {
-        candidates.emplace(k.substr(k.rfind('\0') + 1));
+      Domain::kIndexes, keys::NameTokenPrefix(lead), [&](std::string_view k, std::string_view v) {
+        folded.emplace(k.substr(k.rfind('\0') + 1), v);
         return true;
       }));
-  std::vector<Person> found;
-  for (const auto& id : candidates) {
-    PARCOURS_ASSIGN_OR_RETURN(auto person, impl_->PersonAt(*snapshot, id));
-    const auto words = NameTokens(FoldName(person.name));
+  std::vector<std::pair<std::string, std::string>> matches;  // (folded name, id)
+  for (auto& [id, name] : folded) {
+    if (name.empty()) {
+      PARCOURS_ASSIGN_OR_RETURN(auto person, impl_->PersonAt(*snapshot, id));
+      name = FoldName(person.name);
+    }
+    const auto words = NameTokens(name);
     const bool all = std::all_of(query.begin(), query.end(), [&](const std::string& q) {
       return std::any_of(words.begin(), words.end(),
                          [&](const std::string& w) { return w.compare(0, q.size(), q) == 0; });
     });
-    if (all) found.push_back(std::move(person));
+    if (all) matches.emplace_back(std::move(name), id);
   }
-  std::sort(found.begin(), found.end(), [](const Person& a, const Person& b) {
-    return std::pair(FoldName(a.name), a.id) < std::pair(FoldName(b.name), b.id);
-  });
-  return found;
+  PersonMatches out;
+  out.total = matches.size();
+  const std::size_t shown = std::min(limit, matches.size());
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(shown), matches.end());
+  for (std::size_t i = 0; i < shown; ++i) {
+    PARCOURS_ASSIGN_OR_RETURN(auto person, impl_->PersonAt(*snapshot, matches[i].second));
+    out.persons.push_back(std::move(person));
+  }
+  return out;
 }
 
 Result<std::vector<PathwayState>> Engine::PathwaysOfPerson(const std::string& person_id) const {

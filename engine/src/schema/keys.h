@@ -55,7 +55,8 @@ inline std::string NameBirth(std::string_view folded, std::string_view birth, st
 inline std::string NameBirthPrefix(std::string_view folded, std::string_view birth) {
   return Join({"name", folded, birth, ""});
 }
-// tok \0 <name word> \0 <person>: name search
+// tok \0 <name word> \0 <person> -> the folded name: name search (stores
+// written before format 2 have empty values: the person is read instead)
 inline std::string NameToken(std::string_view token, std::string_view person) {
   return Join({"tok", token, person});
 }

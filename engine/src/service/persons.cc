@@ -53,10 +53,13 @@ Result<Json> PersonShow(const Call& call) {
 
 Result<Json> PersonFind(const Call& call) {
   PARCOURS_ASSIGN_OR_RETURN(std::string text, call.args.Text("text"));
-  PARCOURS_ASSIGN_OR_RETURN(auto found, call.engine.FindPersons(text));
+  PARCOURS_ASSIGN_OR_RETURN(int64_t limit, call.args.Integer("limit", kFindLimit, 1, 100000));
+  PARCOURS_ASSIGN_OR_RETURN(auto found, call.engine.FindPersons(text, static_cast<std::size_t>(limit)));
   Json arr = Json::array();
-  for (const auto& p : found) arr.push_back({{"id", p.id}, {"name", p.name}, {"birth", p.birth.iso()}, {"sex", p.sex}});
-  return Json{{"persons", arr}};
+  for (const auto& p : found.persons) {
+    arr.push_back({{"id", p.id}, {"name", p.name}, {"birth", p.birth.iso()}, {"sex", p.sex}});
+  }
+  return Json{{"persons", arr}, {"total", found.total}};
 }
 
 }  // namespace parcours::service

@@ -30,7 +30,7 @@ const std::vector<CommandSpec>& Specs() {
       {"person.edit", true, service::PersonEdit,
        {"person", "name", "birth", "sex", "attrs", "date", "allow_duplicate"}},
       {"person.show", false, service::PersonShow, {"person"}},
-      {"person.find", false, service::PersonFind, {"text"}},
+      {"person.find", false, service::PersonFind, {"text", "limit"}},
       {"enroll", true, service::Enroll, {"person", "programme", "date", "referent", "fields"}},
       {"advance", true, service::Advance, {"pathway", "transition", "date", "fields"}},
       {"record", true, service::Record, {"pathway", "milestone", "date", "fields"}},
