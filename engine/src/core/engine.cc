@@ -185,8 +185,10 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent,
                             CleanText(req.referent.empty() ? req.actor : req.referent,
                                       "referent", kMaxNameChars));
-  const Json args{{"person", req.person}, {"programme", req.programme}, {"date", OrNull(req.date)},
-                  {"referent", req.referent}, {"fields", req.fields}};
+  const auto args = [&] {
+    return Json{{"person", req.person}, {"programme", req.programme}, {"date", OrNull(req.date)},
+                {"referent", req.referent}, {"fields", req.fields}};
+  };
   return impl_->Run<CommandResult>("enrolment", req.request_id, "", [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(Person person, impl_->PersonAt(r, req.person));
     PARCOURS_ASSIGN_OR_RETURN(auto info, impl_->ProgrammeInfoAt(r, req.programme));
@@ -262,8 +264,10 @@ Result<CommandResult> Engine::Enroll(const EnrollRequest& req) {
 }
 
 Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
-  const Json args{{"pathway", req.pathway}, {"transition", req.transition}, {"date", OrNull(req.date)},
-                  {"fields", req.fields}};
+  const auto args = [&] {
+    return Json{{"pathway", req.pathway}, {"transition", req.transition}, {"date", OrNull(req.date)},
+                {"fields", req.fields}};
+  };
   return impl_->Run<CommandResult>("transition", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -300,8 +304,10 @@ Result<CommandResult> Engine::Advance(const AdvanceRequest& req) {
 }
 
 Result<CommandResult> Engine::Record(const RecordRequest& req) {
-  const Json args{{"pathway", req.pathway}, {"milestone", req.milestone}, {"date", OrNull(req.date)},
-                  {"fields", req.fields}};
+  const auto args = [&] {
+    return Json{{"pathway", req.pathway}, {"milestone", req.milestone}, {"date", OrNull(req.date)},
+                {"fields", req.fields}};
+  };
   return impl_->Run<CommandResult>("milestone", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;
@@ -339,7 +345,9 @@ Result<CommandResult> Engine::Record(const RecordRequest& req) {
 
 Result<CommandResult> Engine::Assign(const AssignRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string referent, CleanText(req.referent, "referent", kMaxNameChars));
-  const Json args{{"pathway", req.pathway}, {"referent", req.referent}};
+  const auto args = [&] {
+    return Json{{"pathway", req.pathway}, {"referent", req.referent}};
+  };
   return impl_->Run<CommandResult>("assignment", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;

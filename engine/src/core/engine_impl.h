@@ -132,17 +132,18 @@ struct Engine::Impl {
   // is recorded in the same batch as the command's writes, with a digest of
   // `args` (the request's arguments): the id given again with other arguments
   // is refused, rather than answered with a result that is not theirs.
-  // `plan` is called as plan(const StoreReader&) -> Result<Planned<T>>.
+  // `plan` is called as plan(const StoreReader&) -> Result<Planned<T>>;
+  // `args` as args() -> Json, only for a command with a request id.
   //
   // Commands on one pathway (`pathway`, when not empty) follow each other:
   // each needs the state the previous one commits, so planning it earlier
   // would only conflict. They hold that pathway's lock from plan to commit;
   // commands on other pathways plan meanwhile and share the batch.
-  template <typename T, typename Plan>
+  template <typename T, typename Plan, typename Args = Json (*)()>
   Result<T> Run(std::string_view command, const std::string& request_id, std::string_view pathway, Plan&& plan,
-                const Json& args = Json()) {
+                const Args& args = &NoArgs) {
     PARCOURS_RETURN_IF_ERROR(CheckRequestId(request_id));
-    const std::string digest = request_id.empty() ? std::string() : ArgsDigest(args);
+    const std::string digest = request_id.empty() ? std::string() : ArgsDigest(args());
     PARCOURS_RETURN_IF_ERROR(committer_status);
     if (!committer) return Status::Internal("write on a store opened read-only");
     std::unique_lock<std::mutex> serial;
@@ -173,6 +174,7 @@ struct Engine::Impl {
   }
 
   // Request ids (requests.cc).
+  static Json NoArgs() { return Json(); }
   static Status CheckRequestId(const std::string& id);
   // What is kept of a request's arguments: a SHA-256 of their JSON (they may
   // hold identifying data, which a request record must not keep).

@@ -7,7 +7,9 @@ using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
 Result<CommandResult> Engine::Note(const NoteRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string text, CleanText(req.text, "note", kMaxReasonChars));
-  const Json args{{"pathway", req.pathway}, {"text", req.text}, {"date", OrNull(req.date)}};
+  const auto args = [&] {
+    return Json{{"pathway", req.pathway}, {"text", req.text}, {"date", OrNull(req.date)}};
+  };
   return impl_->Run<CommandResult>("note", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
     PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
     const PathwayState& before = loaded.state;

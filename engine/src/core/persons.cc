@@ -178,8 +178,10 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
   using Planned = Impl::Planned<Person>;
-  const Json args{{"name", req.name}, {"birth", req.birth}, {"sex", req.sex}, {"attrs", req.attrs},
-                  {"allow_duplicate", req.allow_duplicate}};
+  const auto args = [&] {
+    return Json{{"name", req.name}, {"birth", req.birth}, {"sex", req.sex}, {"attrs", req.attrs},
+                {"allow_duplicate", req.allow_duplicate}};
+  };
   return impl_->Run<Person>("registration", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
     Planned planned{{}, p};
     Person& added = planned.result;
@@ -235,9 +237,11 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
 
   using Planned = Impl::Planned<Person>;
-  const Json args{{"person", req.person}, {"name", OrNull(req.name)}, {"birth", OrNull(req.birth)},
-                  {"sex", OrNull(req.sex)}, {"attrs", req.attrs}, {"date", OrNull(req.date)},
-                  {"allow_duplicate", req.allow_duplicate}};
+  const auto args = [&] {
+    return Json{{"person", req.person}, {"name", OrNull(req.name)}, {"birth", OrNull(req.birth)},
+                {"sex", OrNull(req.sex)}, {"attrs", req.attrs}, {"date", OrNull(req.date)},
+                {"allow_duplicate", req.allow_duplicate}};
+  };
   return impl_->Run<Person>("person edit", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
   PARCOURS_ASSIGN_OR_RETURN(const Person before, impl_->PersonAt(r, req.person));
   Person p = before;

@@ -293,7 +293,9 @@ Result<AddedUser> Engine::AddUser(const AddUserRequest& request) {
   if (hash.empty()) return Status::Internal("could not hash a token (OpenSSL EVP_Digest failed)");
 
   using Planned = Impl::Planned<AddedUser>;
-  const Json args{{"name", request.name}, {"role", request.role}};
+  const auto args = [&] {
+    return Json{{"name", request.name}, {"role", request.role}};
+  };
   PARCOURS_ASSIGN_OR_RETURN(added, impl_->Run<AddedUser>("user.add", request.request_id, "",
                                                          [&](const StoreReader& r) -> Result<Planned> {
     PARCOURS_ASSIGN_OR_RETURN(auto users, LoadUsers(r));
@@ -333,7 +335,9 @@ Result<User> Engine::RevokeUser(const std::string& name, const std::string& acto
                                 const std::string& request_id) {
   PARCOURS_RETURN_IF_ERROR(CheckActor(actor));
   using Planned = Impl::Planned<User>;
-  const Json args{{"name", name}};
+  const auto args = [&] {
+    return Json{{"name", name}};
+  };
   PARCOURS_ASSIGN_OR_RETURN(User revoked, impl_->Run<User>("user.revoke", request_id, "",
                                                            [&](const StoreReader& r) -> Result<Planned> {
     PARCOURS_ASSIGN_OR_RETURN(auto users, LoadUsers(r));

@@ -8,7 +8,9 @@ using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
 Result<CommandResult> Engine::Void(const VoidRequest& req) {
   PARCOURS_ASSIGN_OR_RETURN(std::string reason, CleanText(req.reason, "reason", kMaxReasonChars));
-  const Json args{{"pathway", req.pathway}, {"seq", req.seq}, {"reason", req.reason}};
+  const auto args = [&] {
+    return Json{{"pathway", req.pathway}, {"seq", req.seq}, {"reason", req.reason}};
+  };
   return impl_->Run<CommandResult>(
       "void", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
         PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
