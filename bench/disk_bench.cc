@@ -14,13 +14,9 @@
 // months later; a quarter exited without a job; a quarter still open (5.4
 // events a pathway). The commands come from 16 threads, so that they share
 // batches and fsyncs as a team's do.
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-#include <spdlog/logger.h>
 #include <sqlite3.h>
 
 #include <atomic>
-#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -28,10 +24,14 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/logger.h>
+
 #include "bench_support.h"
 #include "parcours/engine.h"
 #include "schema/codec.h"
-#include "schema/keys.h"
 
 namespace parcours {
 namespace {
@@ -129,27 +129,9 @@ std::vector<Value> BuildStore(const std::filesystem::path& dir, int pathways,
 
 // The value as store format 1 held it (JSON text).
 std::string AsJson(const Value& v) {
-  if (v.domain == Domain::kEvents) {
-    auto e = codec::DecodeEvent(v.value);
-    if (!e.ok()) Fail(e.status().message());
-    return e->ToJson().dump();
-  }
-  if (v.domain == Domain::kPathways) {
-    auto s = codec::DecodeState(v.value);
-    if (!s.ok()) Fail(s.status().message());
-    return s->ToJson().dump();
-  }
-  if (v.domain == Domain::kIndexes && v.key.rfind(keys::DayPrefix(), 0) == 0) {
-    auto day = codec::DecodeDayValue(v.value);
-    if (!day.ok()) Fail(day.status().message());
-    return codec::FormatOneDayValue(*day);
-  }
-  if (v.domain == Domain::kIndexes && v.key.rfind(keys::DuePrefix(), 0) == 0) {
-    auto due = codec::DecodeDueValue(v.value);
-    if (!due.ok()) Fail(due.status().message());
-    return codec::FormatOneDueValue(*due);
-  }
-  return v.value;
+  auto json = codec::FormatOneValue(v.domain, v.key, v.value);
+  if (!json.ok()) Fail(json.status().message());
+  return json->value_or(v.value);
 }
 
 // Raw RocksDB, default options, one column family; keys prefixed with their

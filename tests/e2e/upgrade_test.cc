@@ -1,4 +1,5 @@
-// A store of format 1 (events and pathway states as JSON text) used by this
+// A store of format 1 (events, pathway states and report and due index
+// entries as JSON text) used by this
 // parcours: readers read it as it is, the first command that writes backs it
 // up beside itself and migrates it, and the backup still reads as the store
 // did (docs/operations.md, "Upgrade").
@@ -11,17 +12,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Rewrites every state and event of the store at `path` as format 1 wrote
-// them, and marks it format 1.
+// Rewrites every state, event, report and due index entry of the store at
+// `path` as format 1 wrote them, and marks it format 1.
 void ToFormatOne(const std::string& path) {
   auto store = Store::Open(path, StoreOptions{false, false, nullptr});
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   WriteBatch batch;
-  for (Domain d : {Domain::kPathways, Domain::kEvents}) {
+  for (Domain d : {Domain::kPathways, Domain::kEvents, Domain::kIndexes}) {
     ASSERT_TRUE((*store)->ScanPrefix(d, "", [&](std::string_view k, std::string_view v) {
-                          auto json = d == Domain::kPathways ? codec::DecodeState(v).value().ToJson()
-                                                             : codec::DecodeEvent(v).value().ToJson();
-                          batch.Put(d, k, json.dump());
+                          auto json = codec::FormatOneValue(d, k, v).value();
+                          if (json) batch.Put(d, k, *json);
                           return true;
                         }).ok());
   }

@@ -2,6 +2,7 @@
 // report and due index entries (engine/src/schema/codec.h): round trips, the JSON of format 1 still read,
 // and every malformed value refused as corruption without reading past it.
 #include "schema/codec.h"
+#include "schema/keys.h"
 
 #include <string>
 
@@ -200,7 +201,10 @@ TEST(CodecTest, TheIndexValuesOfFormatOneAreStillRead) {
   auto day = codec::DecodeDayValue(day_json);
   ASSERT_TRUE(day.ok()) << day.status().ToString();
   ExpectSame(*day, SampleDay());
-  EXPECT_EQ(Json::parse(codec::FormatOneDayValue(SampleDay())), Json::parse(day_json));
+  const std::string day_key = keys::Day("insertion", "2026-03-01", "W-3F8Q4", 4);
+  auto day_one = codec::FormatOneValue(Domain::kIndexes, day_key, codec::EncodeDayValue(SampleDay()));
+  ASSERT_TRUE(day_one.ok() && *day_one) << day_one.status().ToString();
+  EXPECT_EQ(Json::parse(**day_one), Json::parse(day_json));
   EXPECT_LT(codec::EncodeDayValue(SampleDay()).size() * 2, day_json.size());
 
   auto due = codec::DecodeDueValue(R"({"missed":false,"programme":"insertion","referent":"karim"})");
@@ -208,7 +212,17 @@ TEST(CodecTest, TheIndexValuesOfFormatOneAreStillRead) {
   EXPECT_EQ(due->programme, "insertion");
   EXPECT_EQ(due->referent, "karim");
   EXPECT_FALSE(due->missed);
-  EXPECT_EQ(codec::FormatOneDueValue(*due), R"({"missed":false,"programme":"insertion","referent":"karim"})");
+  const std::string due_key = keys::Due("2026-12-10", "W-3F8Q4", "positioning");
+  auto due_one = codec::FormatOneValue(Domain::kIndexes, due_key, codec::EncodeDueValue(*due));
+  ASSERT_TRUE(due_one.ok() && *due_one) << due_one.status().ToString();
+  EXPECT_EQ(**due_one, R"({"missed":false,"programme":"insertion","referent":"karim"})");
+  // Format 2 writes them back as they were; other index entries are alike in both.
+  auto due_two = codec::FormatTwoValue(Domain::kIndexes, due_key, **due_one);
+  ASSERT_TRUE(due_two.ok() && *due_two);
+  EXPECT_EQ(**due_two, codec::EncodeDueValue(*due));
+  const std::string tok = keys::NameToken("martin", "P-7K2M9");
+  EXPECT_EQ(codec::FormatOneValue(Domain::kIndexes, tok, "{odd name").value(), std::nullopt);
+  EXPECT_EQ(codec::FormatTwoValue(Domain::kIndexes, tok, "{odd name").value(), std::nullopt);
 
   ExpectCorruption(codec::DecodeDayValue(R"({"action":"x","kind":"teleport","exit":false,"fields":{}})").status(),
                    "report index entry of unknown kind \"teleport\"");

@@ -103,37 +103,16 @@ class MigrateTest : public testing::PopulationTestBase {
     return n;
   }
 
-  // A report or due index entry's value as format 1 wrote it.
-  static std::string FormatOneIndexValue(std::string_view key, std::string_view v) {
-    if (key.substr(0, 4) == keys::DuePrefix()) {
-      auto due = codec::DecodeDueValue(v);
-      return due.ok() ? codec::FormatOneDueValue(*due) : std::string(v);
-    }
-    auto day = codec::DecodeDayValue(v);
-    return day.ok() ? codec::FormatOneDayValue(*day) : std::string(v);
-  }
-
   // Rewrites every state, event, report and due index entry as format 1
   // wrote them, with the store marked `version` (and `reencode_mark`) in the
   // same write; then closes it.
   void ToFormatOne(int version = 1, const std::optional<std::string>& reencode_mark = std::nullopt) {
     WriteBatch batch;
-    for (Domain d : {Domain::kPathways, Domain::kEvents}) {
+    for (Domain d : {Domain::kPathways, Domain::kEvents, Domain::kIndexes}) {
       ASSERT_TRUE(store_->ScanPrefix(d, "", [&](std::string_view k, std::string_view v) {
                            // A value that does not decode stays as it is.
-                           if (d == Domain::kPathways) {
-                             auto s = codec::DecodeState(v);
-                             batch.Put(d, k, s.ok() ? s->ToJson().dump() : std::string(v));
-                           } else {
-                             auto e = codec::DecodeEvent(v);
-                             batch.Put(d, k, e.ok() ? e->ToJson().dump() : std::string(v));
-                           }
-                           return true;
-                         }).ok());
-    }
-    for (const std::string& prefix : {keys::DayPrefix(), keys::DuePrefix()}) {
-      ASSERT_TRUE(store_->ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view v) {
-                           batch.Put(Domain::kIndexes, k, FormatOneIndexValue(k, v));
+                           auto json = codec::FormatOneValue(d, k, v);
+                           if (json.ok() && *json) batch.Put(d, k, **json);
                            return true;
                          }).ok());
     }

@@ -38,21 +38,20 @@ std::string BackupPath(const std::string& store_path, const std::string& timesta
   return path;
 }
 
-// Re-encodes the JSON values of the keys of `domain` starting with `prefix`
-// with `reencode` (bytes -> binary).
-template <class Reencode>
-Status ReencodeDomain(Store& store, Domain domain, const std::string& prefix, Reencode reencode, uint64_t& count) {
+// Re-encodes the values of `domain` still in JSON (codec::FormatTwoValue).
+Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
   WriteBatch batch;
   Status failed;
-  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, prefix, [&](std::string_view key, std::string_view value) {
+  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, "", [&](std::string_view key, std::string_view value) {
     if (!codec::IsJsonValue(value)) return true;
-    auto binary = reencode(value);
+    auto binary = codec::FormatTwoValue(domain, key, value);
     if (!binary.ok()) {
       failed = Status::Corruption(std::string(DomainName(domain)) + " " + EchoText(key) + ": " +
                                   binary.status().message());
       return false;
     }
-    batch.Put(domain, std::string(key), std::move(*binary));
+    if (!*binary) return true;  // written alike by both formats
+    batch.Put(domain, std::string(key), std::move(**binary));
     ++count;
     if (batch.Count() >= kBatch) {
       failed = store.Write(batch, WriteOptions{false});
@@ -87,39 +86,10 @@ Status Engine::Impl::MigrateStore() {
     if (Status s = store.SetSchemaVersion(kSchemaVersion, mark); !s.ok()) return fail(s);
   }
   uint64_t states = 0, events = 0, entries = 0;
-  Status s = ReencodeDomain(
-      store, Domain::kPathways, "",
-      [](std::string_view v) -> Result<std::string> {
-        PARCOURS_ASSIGN_OR_RETURN(PathwayState state, codec::DecodeState(v));
-        return codec::EncodeState(state);
-      },
-      states);
-  if (s.ok()) {
-    s = ReencodeDomain(
-        store, Domain::kEvents, "",
-        [](std::string_view v) -> Result<std::string> {
-          PARCOURS_ASSIGN_OR_RETURN(Event event, codec::DecodeEvent(v));
-          return codec::EncodeEvent(event);
-        },
-        events);
-  }
-  if (s.ok()) {
-    s = ReencodeDomain(
-        store, Domain::kIndexes, keys::DayPrefix(),
-        [](std::string_view v) -> Result<std::string> {
-          PARCOURS_ASSIGN_OR_RETURN(DayValue day, codec::DecodeDayValue(v));
-          return codec::EncodeDayValue(day);
-        },
-        entries);
-  }
-  if (s.ok()) {
-    s = ReencodeDomain(
-        store, Domain::kIndexes, keys::DuePrefix(),
-        [](std::string_view v) -> Result<std::string> {
-          PARCOURS_ASSIGN_OR_RETURN(DueValue due, codec::DecodeDueValue(v));
-          return codec::EncodeDueValue(due);
-        },
-        entries);
+  Status s;
+  for (auto [domain, count] : {std::pair{Domain::kPathways, &states}, std::pair{Domain::kEvents, &events},
+                               std::pair{Domain::kIndexes, &entries}}) {
+    if (s = ReencodeDomain(store, domain, *count); !s.ok()) break;
   }
   if (s.ok()) {
     WriteBatch done;

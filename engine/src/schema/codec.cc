@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "schema/keys.h"
+
 namespace parcours::codec {
 namespace {
 
@@ -344,14 +346,68 @@ Result<DueValue> DecodeDueValue(std::string_view bytes) {
   return v;
 }
 
-std::string FormatOneDayValue(const DayValue& v) {
-  return Json{{"action", v.action}, {"kind", EventKindName(v.kind)}, {"from", v.from},
-              {"to", v.to},         {"exit", v.exit},                {"fields", v.fields}}
-      .dump();
+namespace {
+
+// Which records `key` in `domain` holds, for the functions below.
+enum class Record { kState, kEvent, kDay, kDue, kOther };
+Record RecordOf(Domain domain, std::string_view key) {
+  if (domain == Domain::kPathways) return Record::kState;
+  if (domain == Domain::kEvents) return Record::kEvent;
+  if (domain != Domain::kIndexes) return Record::kOther;
+  if (key.starts_with(keys::DayPrefix())) return Record::kDay;
+  if (key.starts_with(keys::DuePrefix())) return Record::kDue;
+  return Record::kOther;
 }
 
-std::string FormatOneDueValue(const DueValue& v) {
-  return Json{{"programme", v.programme}, {"referent", v.referent}, {"missed", v.missed}}.dump();
+}  // namespace
+
+Result<std::optional<std::string>> FormatTwoValue(Domain domain, std::string_view key, std::string_view value) {
+  switch (RecordOf(domain, key)) {
+    case Record::kState: {
+      PARCOURS_ASSIGN_OR_RETURN(PathwayState state, DecodeState(value));
+      return std::optional(EncodeState(state));
+    }
+    case Record::kEvent: {
+      PARCOURS_ASSIGN_OR_RETURN(Event event, DecodeEvent(value));
+      return std::optional(EncodeEvent(event));
+    }
+    case Record::kDay: {
+      PARCOURS_ASSIGN_OR_RETURN(DayValue day, DecodeDayValue(value));
+      return std::optional(EncodeDayValue(day));
+    }
+    case Record::kDue: {
+      PARCOURS_ASSIGN_OR_RETURN(DueValue due, DecodeDueValue(value));
+      return std::optional(EncodeDueValue(due));
+    }
+    case Record::kOther: break;
+  }
+  return std::optional<std::string>();
+}
+
+Result<std::optional<std::string>> FormatOneValue(Domain domain, std::string_view key, std::string_view value) {
+  switch (RecordOf(domain, key)) {
+    case Record::kState: {
+      PARCOURS_ASSIGN_OR_RETURN(PathwayState state, DecodeState(value));
+      return std::optional(state.ToJson().dump());
+    }
+    case Record::kEvent: {
+      PARCOURS_ASSIGN_OR_RETURN(Event event, DecodeEvent(value));
+      return std::optional(event.ToJson().dump());
+    }
+    case Record::kDay: {
+      PARCOURS_ASSIGN_OR_RETURN(DayValue v, DecodeDayValue(value));
+      return std::optional(Json{{"action", v.action}, {"kind", EventKindName(v.kind)}, {"from", v.from},
+                                {"to", v.to},         {"exit", v.exit},                {"fields", v.fields}}
+                               .dump());
+    }
+    case Record::kDue: {
+      PARCOURS_ASSIGN_OR_RETURN(DueValue v, DecodeDueValue(value));
+      return std::optional(
+          Json{{"programme", v.programme}, {"referent", v.referent}, {"missed", v.missed}}.dump());
+    }
+    case Record::kOther: break;
+  }
+  return std::optional<std::string>();
 }
 
 }  // namespace parcours::codec

@@ -13,11 +13,13 @@
 // bytes, as corruption: it never reads past the value it is given.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "parcours/event.h"
 #include "parcours/status.h"
+#include "parcours/store.h"
 #include "schema/indexes.h"
 
 namespace parcours::codec {
@@ -36,10 +38,14 @@ std::string EncodeDayValue(const DayValue& value);
 Result<DayValue> DecodeDayValue(std::string_view bytes);
 std::string EncodeDueValue(const DueValue& value);
 Result<DueValue> DecodeDueValue(std::string_view bytes);
-// Their JSON text as stores of format 1 wrote it (what the decoders still
-// read): for the tests and benchmarks that build a format-1 store.
-std::string FormatOneDayValue(const DayValue& value);
-std::string FormatOneDueValue(const DueValue& value);
+
+// The stored value `value` of `key` in `domain` in each store format: a
+// state, an event, a report or due index entry decoded (from either format)
+// and encoded as format 2 writes it (the migration) or as format 1 wrote it,
+// JSON text (the tests and benchmarks that build a format-1 store). nullopt:
+// a value both formats write alike; an error: a value that does not decode.
+Result<std::optional<std::string>> FormatTwoValue(Domain domain, std::string_view key, std::string_view value);
+Result<std::optional<std::string>> FormatOneValue(Domain domain, std::string_view key, std::string_view value);
 
 // True when `bytes` is in the JSON text of format version 1 (a store being
 // migrated holds both encodings until its migration ends).
