@@ -6,8 +6,6 @@
 // bounded by the disk's flush latency; reads and reports are not.
 #include <benchmark/benchmark.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 
 #include <boost/asio/io_context.hpp>
@@ -25,9 +23,7 @@ using bench::ReadInsertionWorkflow;
 class Fixture {
  public:
   Fixture() {
-    dir_ = std::filesystem::temp_directory_path() / ("parcours-bench-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(counter_++));
-    std::filesystem::remove_all(dir_);
+    dir_ = bench::TempDir("bench", std::to_string(counter_++));
     store_ = std::move(Store::Open(dir_.string(), StoreOptions{true, false, nullptr})).value();
     engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
     static_cast<void>(engine_->InstallProgramme(ReadInsertionWorkflow(), "insertion.yaml", "bench"));

@@ -161,7 +161,8 @@ void SetPersonCommand(CLI::App& app, Context& ctx) {
   auto* find = cmd->add_subcommand("find", "Find persons by name (ignores accents and case)");
   auto find_opt = std::make_shared<FindOptions>();
   find->add_option("TEXT", find_opt->text, "Part of a name: every word must start a word of the name")->required();
-  find->add_option("--limit", find_opt->limit, "Show at most N persons (default 50)")->check(CLI::Range(1, 100000));
+  find->add_option("--limit", find_opt->limit, "Show at most N persons (default " + std::to_string(kFindLimit) + ")")
+      ->check(CLI::Range(std::size_t{1}, kFindMaxLimit));
   find->footer("Example: parcours person find diallo");
   find->callback([&ctx, find_opt] { ctx.action = [&ctx, find_opt] { return Find(ctx, *find_opt); }; });
 }

@@ -258,8 +258,9 @@ struct PathwayView {
   std::optional<Person> person;  // absent if the person's data was erased
 };
 
-// What `person find` shows by default: a page a counsellor can read.
+// What `person find` shows by default (a page a counsellor can read), and at most.
 inline constexpr std::size_t kFindLimit = 50;
+inline constexpr std::size_t kFindMaxLimit = 100000;
 
 struct PersonMatches {
   std::vector<Person> persons;  // the first matches by name, at most the limit asked

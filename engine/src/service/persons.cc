@@ -53,7 +53,7 @@ Result<Json> PersonShow(const Call& call) {
 
 Result<Json> PersonFind(const Call& call) {
   PARCOURS_ASSIGN_OR_RETURN(std::string text, call.args.Text("text"));
-  PARCOURS_ASSIGN_OR_RETURN(int64_t limit, call.args.Integer("limit", kFindLimit, 1, 100000));
+  PARCOURS_ASSIGN_OR_RETURN(int64_t limit, call.args.Integer("limit", kFindLimit, 1, kFindMaxLimit));
   PARCOURS_ASSIGN_OR_RETURN(auto found, call.engine.FindPersons(text, static_cast<std::size_t>(limit)));
   Json arr = Json::array();
   for (const auto& p : found.persons) {
