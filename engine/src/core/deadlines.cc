@@ -113,27 +113,32 @@ Result<int> Engine::ProcessDeadlines() {
   for (const auto& key : passed) {
     // Planned on the latest state: another process may have recorded it, or
     // the deadline may have been cleared since the scan. Then nothing is written.
-    PARCOURS_ASSIGN_OR_RETURN(
-        CommandResult done,
-        impl_->Run<CommandResult>("deadline", "", key.pathway, [&](const StoreReader& r) -> Result<PlannedCommand> {
-          PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, key.pathway));
-          const PathwayState& before = loaded.state;
-          const auto it = before.deadlines.find(key.deadline);
-          if (it == before.deadlines.end() || it->second.missed || it->second.due >= today) {
-            return PlannedCommand{Mutation{}, CommandResult{}};
-          }
-          PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
-          Event e = impl_->NewEvent(before, EventKind::kDeadlineMissed, "deadline_missed", kDeadlineActor);
-          e.date = it->second.due.plus_days(1);  // the first day it was missed
-          e.data = Json{{"deadline", key.deadline}, {"due", it->second.due.iso()}};
-          PathwayState after = before;
-          PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-          PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
-          return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-        }));
+    PARCOURS_ASSIGN_OR_RETURN(CommandResult done,
+                              impl_->Run<CommandResult>("deadline", "", key.pathway, [&](const StoreReader& r) {
+                                return impl_->PlanDeadlineMissed(r, key.pathway, key.deadline, PlanAs{clock_});
+                              }));
     if (done.event.seq != 0) ++recorded;
   }
   return recorded;
+}
+
+Result<PlannedCommand> Engine::Impl::PlanDeadlineMissed(const StoreReader& r, const std::string& pathway,
+                                                        const std::string& deadline, const PlanAs& as) {
+  const Date today = as.clock.today();
+  PARCOURS_ASSIGN_OR_RETURN(auto loaded, LoadStateRaw(r, pathway));
+  const PathwayState& before = loaded.state;
+  const auto it = before.deadlines.find(deadline);
+  if (it == before.deadlines.end() || it->second.missed || it->second.due >= today) {
+    return PlannedCommand{Mutation{}, CommandResult{}};
+  }
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, WorkflowAt(r, before.programme, before.version));
+  Event e = NewEvent(before, EventKind::kDeadlineMissed, "deadline_missed", kDeadlineActor, as.clock);
+  e.date = it->second.due.plus_days(1);  // the first day it was missed
+  e.data = Json{{"deadline", deadline}, {"due", it->second.due.iso()}};
+  PathwayState after = before;
+  PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
+  PARCOURS_ASSIGN_OR_RETURN(Mutation m, PathwayMutation(loaded, after, e, *wf));
+  return PlannedCommand{std::move(m), Done(std::move(e), std::move(after), wf)};
 }
 
 }  // namespace parcours

@@ -88,6 +88,16 @@ inline std::string NextMoves(const Workflow& wf, std::string_view step) {
   return out;
 }
 
+// For whom and when a write command is planned: a command typed now (the
+// engine's clock), or an imported row (the instant it was recorded, and the
+// ids and programme version it gives; core/import.cc).
+struct PlanAs {
+  explicit PlanAs(const Clock& c) : clock(c) {}
+  const Clock& clock;
+  std::string id;   // the id of the person or pathway it creates; empty: a new one
+  int version = 0;  // the programme version an enrolment follows; 0: the latest
+};
+
 // ---- Impl ---------------------------------------------------------------------
 
 struct Engine::Impl {
@@ -277,6 +287,26 @@ struct Engine::Impl {
   }
   Result<std::vector<Event>> LoadEvents(const std::string& pathway) const { return LoadEvents(store, pathway); }
 
+  // The plan of each write command: what the Engine's command runs on a
+  // snapshot, and an import on a batch's reader (core/import.cc), so that an
+  // imported row is checked by the very rules of the command it stands for.
+  using PlannedCommand = Planned<CommandResult>;
+  Result<Planned<InstallResult>> PlanInstall(const StoreReader& r, const Workflow& wf, std::string_view yaml,
+                                             const std::string& source, const std::string& actor,
+                                             const PlanAs& as);
+  Result<Planned<Person>> PlanAddPerson(const StoreReader& r, const AddPersonRequest& req, const PlanAs& as);
+  Result<Planned<Person>> PlanEditPerson(const StoreReader& r, const EditPersonRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanEnroll(const StoreReader& r, const EnrollRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanAdvance(const StoreReader& r, const AdvanceRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanRecord(const StoreReader& r, const parcours::RecordRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanAssign(const StoreReader& r, const AssignRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanNote(const StoreReader& r, const NoteRequest& req, const PlanAs& as);
+  Result<PlannedCommand> PlanVoid(const StoreReader& r, const VoidRequest& req, const PlanAs& as);
+  // deadline_missed for `deadline` of `pathway`, if it is open, not missed
+  // and due before as.clock's today; else an empty plan (event seq 0).
+  Result<PlannedCommand> PlanDeadlineMissed(const StoreReader& r, const std::string& pathway,
+                                            const std::string& deadline, const PlanAs& as);
+
   // Programmes and persons as `r` sees them (engine.cc, persons.cc).
   Result<ProgrammeInfo> ProgrammeInfoAt(const StoreReader& r, const std::string& id) const;
   Result<std::vector<ProgrammeInfo>> ProgrammesAt(const StoreReader& r) const;
@@ -286,7 +316,7 @@ struct Engine::Impl {
 
   // The effective date of a new event on a pathway whose latest dated event is
   // `after` (nullopt for an enrolment).
-  Result<Date> EventDate(const std::optional<std::string>& raw, std::optional<Date> after) const {
+  Result<Date> EventDate(const std::optional<std::string>& raw, std::optional<Date> after, const Clock& clock) const {
     const Date today = clock.today();
     Date date = today;
     if (raw) {
@@ -410,7 +440,7 @@ struct Engine::Impl {
   // The rule context of a command (docs/workflow-format.md, "Rule context"):
   // what conditions and plugin hooks see. `state` is null for an enrolment.
   Result<Json> RuleContext(const StoreReader& r, const Workflow& wf, int version, const PathwayState* state,
-                           const Event& e, const Person& person, Date person_birth) const {
+                           const Event& e, const Person& person, Date person_birth, Date today) const {
     Json history = Json::array();
     if (state) {
       PARCOURS_ASSIGN_OR_RETURN(auto events, LoadEvents(r, state->id));
@@ -434,7 +464,7 @@ struct Engine::Impl {
                 {"to", e.to},
                 {"step", state ? Json(state->step) : Json()},
                 {"date", e.date.iso()},
-                {"today", clock.today().iso()},
+                {"today", today.iso()},
                 {"enrolled", state ? state->enrolled.iso() : e.date.iso()},
                 {"step_since", iso_or_null(state ? std::optional(state->step_since) : std::optional(e.date))},
                 {"last_event", iso_or_null(state ? std::optional(state->last_event) : std::nullopt)},
@@ -517,7 +547,7 @@ struct Engine::Impl {
 
   // ApplyRules for an event on an existing pathway.
   Status CheckRules(const StoreReader& r, const ActionRules& rules, const Workflow& wf, const PathwayState& state,
-                    Event& e) const {
+                    Event& e, const Clock& clock) const {
     if (rules.empty()) return Status::Ok();
     Person person;
     Date birth;
@@ -528,7 +558,7 @@ struct Engine::Impl {
     } else if (!p.status().IsNotFound()) {
       return p.status();
     }
-    PARCOURS_ASSIGN_OR_RETURN(Json ctx, RuleContext(r, wf, state.version, &state, e, person, birth));
+    PARCOURS_ASSIGN_OR_RETURN(Json ctx, RuleContext(r, wf, state.version, &state, e, person, birth, clock.today()));
     return ApplyRules(rules, wf, ctx, e);
   }
 
@@ -548,7 +578,8 @@ struct Engine::Impl {
     return r;
   }
 
-  Event NewEvent(const PathwayState& s, EventKind kind, std::string action, const std::string& actor) {
+  Event NewEvent(const PathwayState& s, EventKind kind, std::string action, const std::string& actor,
+                 const Clock& clock) const {
     Event e;
     e.pathway = s.id;
     e.seq = s.last_seq + 1;

@@ -6,30 +6,34 @@ namespace parcours {
 using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
 Result<CommandResult> Engine::Note(const NoteRequest& req) {
-  PARCOURS_ASSIGN_OR_RETURN(std::string text, CleanText(req.text, "note", kMaxReasonChars));
   const auto args = [&] {
     return Json{{"pathway", req.pathway}, {"text", req.text}, {"date", OrNull(req.date)}};
   };
-  return impl_->Run<CommandResult>("note", req.request_id, Impl::PathwayKey(req.pathway), [&](const StoreReader& r) -> Result<PlannedCommand> {
-    PARCOURS_ASSIGN_OR_RETURN(auto loaded, impl_->LoadStateRaw(r, req.pathway));
-    const PathwayState& before = loaded.state;
-    PARCOURS_ASSIGN_OR_RETURN(auto wf, impl_->WorkflowAt(r, before.programme, before.version));
-    // A note is not a step of the pathway: it may be dated before the latest
-    // event, but not before the enrolment nor after today.
-    PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
-    if (date < before.enrolled) {
-      return Status::Refused("date " + date.iso() + " is before the enrolment of " + before.id + " (" +
-                                 before.enrolled.iso() + ")",
-                             "Use " + before.enrolled.iso() + " or a later date, up to today.");
-    }
-    Event e = impl_->NewEvent(before, EventKind::kNote, "note", req.actor);
-    e.date = date;
-    e.data = Json{{"text", text}};
-    PathwayState after = before;
-    PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
-    PARCOURS_ASSIGN_OR_RETURN(Mutation m, impl_->PathwayMutation(loaded, after, e, *wf));
-    return PlannedCommand{std::move(m), impl_->Done(std::move(e), std::move(after), wf)};
-  }, args);
+  return impl_->Run<CommandResult>(
+      "note", req.request_id, Impl::PathwayKey(req.pathway),
+      [&](const StoreReader& r) { return impl_->PlanNote(r, req, PlanAs{clock_}); }, args);
+}
+
+Result<PlannedCommand> Engine::Impl::PlanNote(const StoreReader& r, const NoteRequest& req, const PlanAs& as) {
+  PARCOURS_ASSIGN_OR_RETURN(std::string text, CleanText(req.text, "note", kMaxReasonChars));
+  PARCOURS_ASSIGN_OR_RETURN(auto loaded, LoadStateRaw(r, req.pathway));
+  const PathwayState& before = loaded.state;
+  PARCOURS_ASSIGN_OR_RETURN(auto wf, WorkflowAt(r, before.programme, before.version));
+  // A note is not a step of the pathway: it may be dated before the latest
+  // event, but not before the enrolment nor after today.
+  PARCOURS_ASSIGN_OR_RETURN(Date date, EventDate(req.date, std::nullopt, as.clock));
+  if (date < before.enrolled) {
+    return Status::Refused("date " + date.iso() + " is before the enrolment of " + before.id + " (" +
+                               before.enrolled.iso() + ")",
+                           "Use " + before.enrolled.iso() + " or a later date, up to today.");
+  }
+  Event e = NewEvent(before, EventKind::kNote, "note", req.actor, as.clock);
+  e.date = date;
+  e.data = Json{{"text", text}};
+  PathwayState after = before;
+  PARCOURS_RETURN_IF_ERROR(ApplyEvent(after, e, *wf));
+  PARCOURS_ASSIGN_OR_RETURN(Mutation m, PathwayMutation(loaded, after, e, *wf));
+  return PlannedCommand{std::move(m), Done(std::move(e), std::move(after), wf)};
 }
 
 }  // namespace parcours

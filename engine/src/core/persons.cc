@@ -161,12 +161,22 @@ Result<Namesakes> ProbableDuplicate(const StoreReader& r, const std::string& nam
 // ---- persons --------------------------------------------------------------------
 
 Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
-  Person p;
-  PARCOURS_ASSIGN_OR_RETURN(p.name, CleanName(req.name));
-  const std::string folded = FoldName(p.name);
-  if (folded.empty()) return Status::Refused("name " + Quoted(req.name) + " has no letters");
+  const auto args = [&] {
+    return Json{{"name", req.name}, {"birth", req.birth}, {"sex", req.sex}, {"attrs", req.attrs},
+                {"allow_duplicate", req.allow_duplicate}};
+  };
+  return impl_->Run<Person>(
+      "registration", req.request_id, "",
+      [&](const StoreReader& r) { return impl_->PlanAddPerson(r, req, PlanAs{clock_}); }, args);
+}
 
-  PARCOURS_ASSIGN_OR_RETURN(p.birth, ValidBirth(req.birth, clock_.today()));
+Result<Engine::Impl::Planned<Person>> Engine::Impl::PlanAddPerson(const StoreReader& r, const AddPersonRequest& req,
+                                                                  const PlanAs& as) {
+  Planned<Person> planned;
+  Person& p = planned.result;
+  PARCOURS_ASSIGN_OR_RETURN(p.name, CleanName(req.name));
+  if (FoldName(p.name).empty()) return Status::Refused("name " + Quoted(req.name) + " has no letters");
+  PARCOURS_ASSIGN_OR_RETURN(p.birth, ValidBirth(req.birth, as.clock.today()));
   PARCOURS_RETURN_IF_ERROR(ValidSex(req.sex));
   p.sex = req.sex;
   for (const auto& [key, value] : req.attrs) {
@@ -174,41 +184,50 @@ Result<Person> Engine::AddPerson(const AddPersonRequest& req) {
     p.attrs[key] = value;
     p.attr_history[key].push_back({std::nullopt, value});
   }
-
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
-  using Planned = Impl::Planned<Person>;
-  const auto args = [&] {
-    return Json{{"name", req.name}, {"birth", req.birth}, {"sex", req.sex}, {"attrs", req.attrs},
-                {"allow_duplicate", req.allow_duplicate}};
+
+  PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, p.name, p.birth, ""));
+  if (!namesakes.other.empty() && !req.allow_duplicate) {
+    PARCOURS_ASSIGN_OR_RETURN(Person other, PersonAt(r, namesakes.other));
+    return Status::Refused("a person named " + EscapeText(other.name) + " born " + p.birth.iso() +
+                               " already exists: " + other.id,
+                           "Use " + other.id + ", or add {arg:allow_duplicate} if this is another person.");
+  }
+  if (as.id.empty()) {
+    PARCOURS_ASSIGN_OR_RETURN(p.id, UnusedId(r, kPersonPrefix, Domain::kPersons));
+  } else {
+    PARCOURS_ASSIGN_OR_RETURN(auto existing, r.Get(Domain::kPersons, as.id));
+    if (existing) return Status::Refused("person " + as.id + " already exists", "Give another person id.");
+    p.id = as.id;
+  }
+  p.created = as.clock.now_timestamp();
+  auto& m = planned.mutation;
+  m.ExpectAbsent(Domain::kPersons, p.id);
+  // Two registrations of the same person at once: one of them is planned
+  // again and finds the other.
+  if (!req.allow_duplicate) m.expect_prefixes.push_back(std::move(namesakes.read));
+  m.Put(Domain::kPersons, p.id, p.ToJson().dump());
+  for (const auto& [k, v] : NameIndexEntries(p)) m.Put(Domain::kIndexes, k, v);
+  m.on_durable = [this, id = p.id, actor = req.actor] {
+    if (log) log->info("person {} added by {}", id, actor);
   };
-  return impl_->Run<Person>("registration", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
-    Planned planned{{}, p};
-    Person& added = planned.result;
-    PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, added.name, added.birth, ""));
-    if (!namesakes.other.empty() && !req.allow_duplicate) {
-      PARCOURS_ASSIGN_OR_RETURN(Person other, impl_->PersonAt(r, namesakes.other));
-      return Status::Refused("a person named " + EscapeText(other.name) + " born " + added.birth.iso() +
-                                 " already exists: " + other.id,
-                             "Use " + other.id + ", or add {arg:allow_duplicate} if this is another person.");
-    }
-    PARCOURS_ASSIGN_OR_RETURN(added.id, impl_->UnusedId(r, kPersonPrefix, Domain::kPersons));
-    added.created = clock_.now_timestamp();
-    auto& m = planned.mutation;
-    m.ExpectAbsent(Domain::kPersons, added.id);
-    // Two registrations of the same person at once: one of them is planned
-    // again and finds the other.
-    if (!req.allow_duplicate) m.expect_prefixes.push_back(std::move(namesakes.read));
-    m.Put(Domain::kPersons, added.id, added.ToJson().dump());
-    for (const auto& [k, v] : NameIndexEntries(added)) m.Put(Domain::kIndexes, k, v);
-    m.on_durable = [this, id = added.id, actor = req.actor] {
-      if (log_) log_->info("person {} added by {}", id, actor);
-    };
-    return planned;
-  }, args);
+  return planned;
 }
 
 Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
+  const auto args = [&] {
+    return Json{{"person", req.person}, {"name", OrNull(req.name)}, {"birth", OrNull(req.birth)},
+                {"sex", OrNull(req.sex)}, {"attrs", req.attrs}, {"date", OrNull(req.date)},
+                {"allow_duplicate", req.allow_duplicate}};
+  };
+  return impl_->Run<Person>(
+      "person edit", req.request_id, "",
+      [&](const StoreReader& r) { return impl_->PlanEditPerson(r, req, PlanAs{clock_}); }, args);
+}
+
+Result<Engine::Impl::Planned<Person>> Engine::Impl::PlanEditPerson(const StoreReader& r,
+                                                                   const EditPersonRequest& req, const PlanAs& as) {
   const std::string options =
       "Give {arg:name}, {arg:birth}, {arg:sex} or {arg:attrs} KEY=VALUE (with {arg:date} for when it "
       "changed).";
@@ -228,25 +247,18 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   }
   std::optional<Date> birth;
   if (req.birth) {
-    PARCOURS_ASSIGN_OR_RETURN(birth, ValidBirth(*req.birth, clock_.today()));
+    PARCOURS_ASSIGN_OR_RETURN(birth, ValidBirth(*req.birth, as.clock.today()));
   }
   if (req.sex) PARCOURS_RETURN_IF_ERROR(ValidSex(*req.sex));
   for (const auto& [key, value] : req.attrs) PARCOURS_RETURN_IF_ERROR(ValidAttribute(key, value));
   // An absent --date is today; a given one goes through the usual date checks
   // (an empty one is refused, not taken as today).
-  PARCOURS_ASSIGN_OR_RETURN(Date date, impl_->EventDate(req.date, std::nullopt));
+  PARCOURS_ASSIGN_OR_RETURN(Date date, EventDate(req.date, std::nullopt, as.clock));
 
-  using Planned = Impl::Planned<Person>;
-  const auto args = [&] {
-    return Json{{"person", req.person}, {"name", OrNull(req.name)}, {"birth", OrNull(req.birth)},
-                {"sex", OrNull(req.sex)}, {"attrs", req.attrs}, {"date", OrNull(req.date)},
-                {"allow_duplicate", req.allow_duplicate}};
-  };
-  return impl_->Run<Person>("person edit", req.request_id, "", [&](const StoreReader& r) -> Result<Planned> {
-  PARCOURS_ASSIGN_OR_RETURN(const Person before, impl_->PersonAt(r, req.person));
+  PARCOURS_ASSIGN_OR_RETURN(const Person before, PersonAt(r, req.person));
   Person p = before;
   PersonChange change;
-  change.recorded = clock_.now_timestamp();
+  change.recorded = as.clock.now_timestamp();
   change.actor = req.actor;
   change.date = date;
   if (name && *name != p.name) {
@@ -315,7 +327,7 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
   for (const auto& [k, v] : new_entries) m.Put(Domain::kIndexes, k, v);
   // Each pathway's entry holds the sex, age and attributes on its enrolment
   // date; each pathway is expected unchanged, as for its own commands.
-  PARCOURS_ASSIGN_OR_RETURN(auto pathways, impl_->PathwaysOfPersonAt(r, p.id));
+  PARCOURS_ASSIGN_OR_RETURN(auto pathways, PathwaysOfPersonAt(r, p.id));
   for (auto& s : pathways) {
     Json entry = s.entry;
     entry["sex"] = p.sex;
@@ -328,10 +340,9 @@ Result<Person> Engine::EditPerson(const EditPersonRequest& req) {
     m.Put(Domain::kPathways, s.id, codec::EncodeState(s));
   }
   m.on_durable = [this, id = p.id, actor = req.actor] {
-    if (log_) log_->info("person {} edited by {}", id, actor);
+    if (log) log->info("person {} edited by {}", id, actor);
   };
-  return Planned{std::move(m), std::move(p)};
-  }, args);
+  return Planned<Person>{std::move(m), std::move(p)};
 }
 
 Result<Person> Engine::GetPerson(const std::string& typed) const { return impl_->PersonAt(store_, typed); }
