@@ -108,20 +108,22 @@ Result<Json> Context::Call(Json request) {
     PARCOURS_ASSIGN_OR_RETURN(auto session, Open(writes));
     Service service(*session->engine);
     reply = service.Handle(request);
-    if (writes) {
-      // Embedded, each writer records the deadlines that passed since the
-      // last one (a server does it on a timer); after its own command, so
-      // that an event recorded late clears its deadline first.
-      auto missed = session->engine->ProcessDeadlines();
-      if (!missed.ok()) {
-        log->warn("passed deadlines not recorded: {}", RenderHints(missed.status().message()));
-      } else if (*missed > 0) {
-        log->info("{} passed deadline(s) recorded as missed", *missed);
-      }
-    }
+    if (writes) RecordPassedDeadlines(*session);
   }
   PARCOURS_RETURN_IF_ERROR(ReplyStatus(reply));
   return ReplyResult(reply);
+}
+
+void Context::RecordPassedDeadlines(Session& session) const {
+  // Embedded, each writer records the deadlines that passed since the last
+  // one (a server does it on a timer); after its own command, so that an
+  // event recorded late clears its deadline first.
+  auto missed = session.engine->ProcessDeadlines();
+  if (!missed.ok()) {
+    log->warn("passed deadlines not recorded: {}", RenderHints(missed.status().message()));
+  } else if (*missed > 0) {
+    log->info("{} passed deadline(s) recorded as missed", *missed);
+  }
 }
 
 Status Context::RefuseRequestId(std::string_view command) const {

@@ -60,6 +60,10 @@ struct Context {
   // reply's result, or the failed status the reply carries.
   Result<Json> Call(Json request);
 
+  // Embedded, after a command that wrote: records the deadlines that passed
+  // (logged; a failure does not fail the command).
+  void RecordPassedDeadlines(Session& session) const;
+
   // For the commands that run here only (init, plugins, serve): a usage error
   // when --request-id is given, rather than an id silently ignored.
   Status RefuseRequestId(std::string_view command) const;
@@ -113,5 +117,6 @@ void SetServeCommand(CLI::App& app, Context& ctx);
 void SetUserCommand(CLI::App& app, Context& ctx);
 void SetNoteCommand(CLI::App& app, Context& ctx);
 void SetDueCommand(CLI::App& app, Context& ctx);
+void SetExchangeCommands(CLI::App& app, Context& ctx);  // import, export
 
 }  // namespace parcours::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   cli::SetUserCommand(app, ctx);
   cli::SetNoteCommand(app, ctx);
   cli::SetDueCommand(app, ctx);
+  cli::SetExchangeCommands(app, ctx);
 
   // Arguments are echoed in messages and JSON: refuse what cannot be, up front.
   if (Status bad = cli::CheckArguments(app, argc, argv); !bad.ok()) {

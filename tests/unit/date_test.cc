@@ -196,5 +196,22 @@ TEST(DateTest, SystemClockTodayIsAPlausibleDay) {
   EXPECT_LE(today, D("2200-01-01"));
 }
 
+TEST(RecordedClockTest, ParsesTheTimestampsParcoursWritesAndNothingElse) {
+  auto c = RecordedClock::Parse("2026-03-04T23:59:58.120Z");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->now_timestamp(), "2026-03-04T23:59:58.120Z");
+  EXPECT_EQ(c->day(), *Date::FromYmd(2026, 3, 4));
+  // The latest calendar day that instant may have been anywhere.
+  EXPECT_EQ(c->today(), *Date::FromYmd(2026, 3, 5));
+  auto no_millis = RecordedClock::Parse("2026-03-04T09:00:00Z");
+  ASSERT_TRUE(no_millis.has_value());
+  EXPECT_EQ(no_millis->now_timestamp(), "2026-03-04T09:00:00.000Z");
+  for (const char* bad : {"", "2026-03-04", "2026-03-04 09:00:00Z", "2026-02-30T09:00:00Z", "2026-03-04T24:00:00Z",
+                          "2026-03-04T09:60:00Z", "2026-03-04T09:00:00.12Z", "2026-03-04T09:00:00+01:00",
+                          "2026-03-04T09:00:00.123", "2026-03-04T0a:00:00Z", "2026-03-04T09:00:00.1234Z"}) {
+    EXPECT_FALSE(RecordedClock::Parse(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace parcours

@@ -74,6 +74,27 @@ class FixedDateClock : public Clock {
   Date today_;
 };
 
+// The clock of a command recorded at a past instant (an imported row): its
+// timestamp is that instant, and today is the latest calendar day it may have
+// been anywhere (the UTC day plus one), so that a row dated on its local day
+// is never taken for the future.
+class RecordedClock : public Clock {
+ public:
+  // Parses an RFC 3339 UTC timestamp as Parcours writes them,
+  // YYYY-MM-DDTHH:MM:SS.mmmZ (the milliseconds may be left out: then .000);
+  // nullopt on anything else.
+  static std::optional<RecordedClock> Parse(std::string_view stamp);
+  Date today() const override { return day_.plus_days(1); }
+  std::string now_timestamp() const override { return stamp_; }
+  // The UTC day of the timestamp.
+  Date day() const { return day_; }
+
+ private:
+  RecordedClock(Date day, std::string stamp) : day_(day), stamp_(std::move(stamp)) {}
+  Date day_;
+  std::string stamp_;
+};
+
 // Parses a date as typed by a person: YYYY-MM-DD, "today" or "yesterday".
 // On error the message names the text and the accepted forms.
 std::optional<Date> ParseUserDate(std::string_view text, const Clock& clock);

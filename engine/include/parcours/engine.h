@@ -25,6 +25,7 @@
 #include "parcours/date.h"
 #include "parcours/event.h"
 #include "parcours/event_bus.h"
+#include "parcours/exchange.h"
 #include "parcours/plugins.h"
 #include "parcours/report.h"
 #include "parcours/status.h"
@@ -387,6 +388,17 @@ class Engine {
   // Records one deadline_missed event on each pathway whose deadline passed
   // before today and is still open; returns how many were recorded.
   Result<int> ProcessDeadlines();
+
+  // Bulk import and export (docs/import-export.md). Import plans each row
+  // with its command's own rules and commits rows in batches with a
+  // checkpoint, so that an interrupted import resumes where it stopped; a
+  // refused row goes to the file's rejects file and the others go in.
+  // Refused as a whole: no file, a file that cannot be read, a format it
+  // cannot tell, a CSV header it does not know.
+  Result<ImportSummary> Import(const ImportRequest& request);
+  // Writes every programme version, person, edit, enrolment and event as
+  // rows an import takes back.
+  Result<ExportSummary> Export(const ExportRequest& request) const;
 
   // Reads.
   Result<PathwayView> GetPathway(const std::string& id) const;

@@ -112,6 +112,27 @@ std::string SystemClock::now_timestamp() const {
   return buf;
 }
 
+std::optional<RecordedClock> RecordedClock::Parse(std::string_view stamp) {
+  // YYYY-MM-DDTHH:MM:SS[.mmm]Z
+  if (stamp.size() != 20 && stamp.size() != 24) return std::nullopt;
+  const auto day = Date::ParseIso(stamp.substr(0, 10));
+  if (!day || stamp[10] != 'T' || stamp[13] != ':' || stamp[16] != ':' || stamp.back() != 'Z') return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t n, int max) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (stamp[i] < '0' || stamp[i] > '9') return -1;
+      v = v * 10 + (stamp[i] - '0');
+    }
+    return v <= max ? v : -1;
+  };
+  if (number(11, 2, 23) < 0 || number(14, 2, 59) < 0 || number(17, 2, 60) < 0) return std::nullopt;
+  if (stamp.size() == 24 && (stamp[19] != '.' || number(20, 3, 999) < 0)) return std::nullopt;
+  // Kept with milliseconds, as Parcours writes every timestamp.
+  std::string kept(stamp);
+  if (kept.size() == 20) kept.replace(19, 1, ".000Z");
+  return RecordedClock(*day, std::move(kept));
+}
+
 std::optional<Date> ParseUserDate(std::string_view text, const Clock& clock) {
   if (text == "today") return clock.today();
   if (text == "yesterday") return clock.today().plus_days(-1);

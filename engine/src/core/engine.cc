@@ -115,6 +115,11 @@ Result<ProgrammeInfo> Engine::Impl::ProgrammeInfoAt(const StoreReader& r, const 
                                         : "Installed programmes: " + JoinWords(ids) + ".");
   }
   const int version = std::stoi(*head);
+  {
+    std::lock_guard lock(cache_mu);
+    auto it = programme_infos.find({id, version});
+    if (it != programme_infos.end()) return it->second;
+  }
   PARCOURS_ASSIGN_OR_RETURN(auto def, GetJson(r, Domain::kProgrammes, keys::ProgrammeDef(id, version), "programme"));
   if (!def) return Status::Corruption("programme " + id + " has no version " + *head);
   ProgrammeInfo info;
@@ -124,6 +129,8 @@ Result<ProgrammeInfo> Engine::Impl::ProgrammeInfoAt(const StoreReader& r, const 
   info.installed = def->value("installed", "");
   info.installed_by = def->value("installed_by", "");
   info.source = def->value("source", "");
+  std::lock_guard lock(cache_mu);
+  programme_infos[{id, version}] = info;
   return info;
 }
 

@@ -125,6 +125,9 @@ struct Engine::Impl {
   std::mt19937_64 rng{std::random_device{}()};
   mutable std::mutex cache_mu;
   mutable std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> workflows;
+  // What ProgrammeInfoAt reads from a version's definition (immutable once
+  // installed), so that a command reads the small head only.
+  mutable std::map<std::pair<std::string, int>, ProgrammeInfo> programme_infos;
 
   // ---- the command path ----------------------------------------------------------
 

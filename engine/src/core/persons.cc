@@ -187,8 +187,13 @@ Result<Engine::Impl::Planned<Person>> Engine::Impl::PlanAddPerson(const StoreRea
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
   p.created_by = req.actor;
 
-  PARCOURS_ASSIGN_OR_RETURN(Namesakes namesakes, ProbableDuplicate(r, p.name, p.birth, ""));
-  if (!namesakes.other.empty() && !req.allow_duplicate) {
+  // With allow_duplicate, namesakes are neither looked for nor expected
+  // unchanged (a thousand of them would cost a thousand reads each).
+  Namesakes namesakes;
+  if (!req.allow_duplicate) {
+    PARCOURS_ASSIGN_OR_RETURN(namesakes, ProbableDuplicate(r, p.name, p.birth, ""));
+  }
+  if (!namesakes.other.empty()) {
     PARCOURS_ASSIGN_OR_RETURN(Person other, PersonAt(r, namesakes.other));
     return Status::Refused("a person named " + EscapeText(other.name) + " born " + p.birth.iso() +
                                " already exists: " + other.id,

@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <istream>
+#include <memory>
+#include <vector>
 #include <utility>
 
 #include "common/yaml_read.h"
@@ -48,7 +51,7 @@ const Commands& Reports() {
   return k;
 }
 const Commands& Administration() {
-  static const Commands k = {"programme.install", "user.add", "user.list", "user.revoke"};
+  static const Commands k = {"programme.install", "user.add", "user.list", "user.revoke", "import", "export"};
   return k;
 }
 
@@ -244,6 +247,23 @@ std::string Sha256Hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int n = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), md.data(), &n, EVP_sha256(), nullptr) != 1) return {};
+  return Hex(md.data(), n);
+}
+
+std::string Sha256Hex(std::istream& in) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(in.gcount())) != 1) {
+      return {};
+    }
+  }
+  if (in.bad()) return {};
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), md.data(), &n) != 1) return {};
   return Hex(md.data(), n);
 }
 

@@ -2,6 +2,7 @@
 // (docs/security.md). The public side is in parcours/engine.h.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ Result<std::optional<User>> FindUser(const StoreReader& reader, const std::strin
 
 // The SHA-256 of `bytes`, in lower-case hex (empty if OpenSSL fails).
 std::string Sha256Hex(std::string_view bytes);
+// The SHA-256 of what `in` holds from where it is to its end (empty if
+// OpenSSL fails or the stream cannot be read).
+std::string Sha256Hex(std::istream& in);
 // What the store keeps of a token: its Sha256Hex.
 inline std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
 

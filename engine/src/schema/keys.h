@@ -112,6 +112,14 @@ inline std::string Due(std::string_view due, std::string_view pathway, std::stri
 }
 inline std::string DuePrefix() { return Join({"due", ""}); }
 
+// meta: import \0 <SHA-256 of a file> -> how far its import went (core/import.cc)
+inline std::string ImportCheckpoint(std::string_view sha256_hex) { return Join({"import", sha256_hex}); }
+// import_key \0 <person|pathway> \0 <key> -> the id an import gave the
+// person or pathway a file called by its own key
+inline std::string ImportKey(std::string_view kind, std::string_view key) {
+  return Join({"import_key", kind, key});
+}
+
 // The commit log: every committed pathway event, numbered in commit order.
 // indexes: log \0 <20-digit number> -> the event's key; meta: log_head -> the
 // last number; meta: cursor \0 <subscriber> -> the last number it handled.
