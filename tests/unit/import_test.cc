@@ -309,5 +309,31 @@ TEST_F(ImportTest, AKilledImportResumesWithNothingDuplicatedOrLost) {
   std::filesystem::remove_all(dir_.path() + "-straight");
 }
 
+// A history imported with deadlines long passed: each is recorded missed
+// once, in batches (more than one here).
+TEST_F(ImportTest, DeadlinesAnImportLeftOpenAreRecordedMissedOnce) {
+  std::string text;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string key = "K" + std::to_string(i);
+    text += R"({"type":"person","person":")" + key + R"(","name":"Person Number","birth":")" +
+            Date::FromDays(-3650 + i).iso() + R"(","sex":"F"})" "\n";
+    text += R"({"type":"enrolment","pathway":"W)" + key + R"(","person":")" + key +
+            R"(","programme":"insertion","date":"2026-01-10","fields":{"prescriber":"ccas"}})" "\n";
+  }
+  EXPECT_EQ(Import("many.jsonl", text).written, 3000u);
+  auto missed = engine_->ProcessDeadlines();
+  ASSERT_TRUE(missed.ok()) << missed.status().ToString();
+  EXPECT_EQ(*missed, 1500);
+  auto again = engine_->ProcessDeadlines();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  DueQuery q;
+  q.all = true;
+  auto due = engine_->Due(q);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1500u);
+  EXPECT_EQ(due->front().due, D("2026-02-09"));
+}
+
 }  // namespace
 }  // namespace parcours::testing

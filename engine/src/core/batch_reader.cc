@@ -1,5 +1,7 @@
 #include "core/batch_reader.h"
 
+#include "core/engine_impl.h"
+
 #include <vector>
 
 namespace parcours {
@@ -60,6 +62,26 @@ Mutation BatchReader::Take() {
   logged_.clear();
   on_durable_.clear();
   return m;
+}
+
+Status Engine::Impl::RunBatch(std::string_view what, const std::function<Status(BatchReader&)>& plan,
+                              const std::function<Status(Mutation&)>& seal, const std::function<void()>& undo) {
+  PARCOURS_RETURN_IF_ERROR(committer_status);
+  if (!committer) return Status::Internal("write on a store opened read-only");
+  for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
+    if (attempt > 0 && undo) undo();
+    const std::unique_ptr<StoreReader> snapshot = store.Snapshot();
+    BatchReader reader(*snapshot);
+    PARCOURS_RETURN_IF_ERROR(plan(reader));
+    Mutation m = reader.Take();
+    if (seal) PARCOURS_RETURN_IF_ERROR(seal(m));
+    const Committer::Committed c = committer->Commit(std::move(m));
+    if (c.outcome == Committer::Outcome::kCommitted) return Status::Ok();
+    if (c.outcome == Committer::Outcome::kFailed) return c.status;
+  }
+  return Status::Unavailable(std::string(what) + " kept meeting other commands changing the same data (" +
+                                 std::to_string(kMaxPlans) + " tries)",
+                             "Run it again.");
 }
 
 }  // namespace parcours

@@ -109,15 +109,28 @@ Result<int> Engine::ProcessDeadlines() {
       }));
   PARCOURS_RETURN_IF_ERROR(decode);
 
+  // Recorded in batches, each planned on the latest state: another process
+  // may have recorded one, or a deadline may have been cleared since the
+  // scan; then nothing is written for it. (A store just imported may have
+  // thousands: one fsync per batch, not per deadline.)
+  constexpr std::size_t kBatch = 1000;
   int recorded = 0;
-  for (const auto& key : passed) {
-    // Planned on the latest state: another process may have recorded it, or
-    // the deadline may have been cleared since the scan. Then nothing is written.
-    PARCOURS_ASSIGN_OR_RETURN(CommandResult done,
-                              impl_->Run<CommandResult>("deadline", "", key.pathway, [&](const StoreReader& r) {
-                                return impl_->PlanDeadlineMissed(r, key.pathway, key.deadline, PlanAs{clock_});
-                              }));
-    if (done.event.seq != 0) ++recorded;
+  for (std::size_t first = 0; first < passed.size(); first += kBatch) {
+    const std::size_t last = std::min(passed.size(), first + kBatch);
+    int in_batch = 0;
+    PARCOURS_RETURN_IF_ERROR(impl_->RunBatch("recording missed deadlines", [&](BatchReader& reader) -> Status {
+      in_batch = 0;
+      for (std::size_t i = first; i < last; ++i) {
+        PARCOURS_ASSIGN_OR_RETURN(
+            PlannedCommand planned,
+            impl_->PlanDeadlineMissed(reader, passed[i].pathway, passed[i].deadline, PlanAs{clock_}));
+        if (planned.result.event.seq == 0) continue;
+        reader.Apply(std::move(planned.mutation));
+        ++in_batch;
+      }
+      return Status::Ok();
+    }));
+    recorded += in_batch;
   }
   return recorded;
 }

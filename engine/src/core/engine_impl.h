@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "core/batch_reader.h"
 #include "core/commit.h"
 #include "core/deadlines.h"
 #include "schema/codec.h"
@@ -185,6 +186,17 @@ struct Engine::Impl {
                                    std::to_string(kMaxPlans) + " tries); nothing was written",
                                "Try again.");
   }
+
+  // Plans many commands into one batch, on a BatchReader over a snapshot
+  // (core/batch_reader.h), and commits them as one mutation; plans the batch
+  // again on a newer snapshot while what it read changed (kMaxPlans tries,
+  // then Unavailable naming `what`). `plan(reader)` plans the commands, each
+  // laying its writes over the reader; `seal(mutation)`, when given, adds
+  // what goes with the batch just before its commit; `undo()`, when given,
+  // runs before the batch is planned again.
+  Status RunBatch(std::string_view what, const std::function<Status(BatchReader&)>& plan,
+                  const std::function<Status(Mutation&)>& seal = nullptr,
+                  const std::function<void()>& undo = nullptr);
 
   // Request ids (requests.cc).
   static Json NoArgs() { return Json(); }

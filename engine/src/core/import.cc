@@ -255,10 +255,9 @@ struct ImportRun {
   // they read. Returns the new checkpoint.
   Result<Checkpoint> Commit(const std::vector<rows::Item>& batch, const std::string& key,
                             const std::optional<std::string>& stored, const Checkpoint& before, Rejects& rejects) {
-    for (int attempt = 0; attempt < kMaxPlans; ++attempt) {
-      Checkpoint at = before;
-      const std::unique_ptr<StoreReader> snapshot = impl.store.Snapshot();
-      BatchReader reader(*snapshot);
+    Checkpoint at;
+    const auto plan = [&](BatchReader& reader) -> Status {
+      at = before;
       for (const auto& item : batch) {
         Status s = item.status;
         if (s.ok()) {
@@ -276,21 +275,22 @@ struct ImportRun {
           return s;
         }
       }
+      return Status::Ok();
+    };
+    // The rejects are on disk before the batch that counts them commits.
+    const auto seal = [&](Mutation& m) -> Status {
       PARCOURS_RETURN_IF_ERROR(rejects.Flush());
       at.offset = batch.back().end;
-      at.line = batch.back().line + 1 + static_cast<uint64_t>(std::count(batch.back().raw.begin(), batch.back().raw.end(), '\n'));
+      at.line = batch.back().line + 1 +
+                static_cast<uint64_t>(std::count(batch.back().raw.begin(), batch.back().raw.end(), '\n'));
       at.rejects_bytes = rejects.size();
-      Mutation m = reader.Take();
       m.ExpectValue(Domain::kMeta, key, stored);
       m.Put(Domain::kMeta, key, at.ToJson().dump());
-      const Committer::Committed c = impl.committer->Commit(std::move(m));
-      if (c.outcome == Committer::Outcome::kCommitted) return at;
-      if (c.outcome == Committer::Outcome::kFailed) return c.status;
-      rejects.Rewind(before.rejects_bytes);
-    }
-    return Status::Unavailable("the import kept meeting other commands changing the same data (" +
-                               std::to_string(kMaxPlans) + " tries)",
-                               "Run it again: it resumes after the rows already written.");
+      return Status::Ok();
+    };
+    PARCOURS_RETURN_IF_ERROR(
+        impl.RunBatch("the import", plan, seal, [&] { rejects.Rewind(before.rejects_bytes); }));
+    return at;
   }
 };
 
