@@ -52,6 +52,23 @@ TEST_F(SubscriberTest, ASubscriberSeesEveryEventInCommitOrder) {
   EXPECT_EQ(seen.events.size(), 5u);
 }
 
+// With no workflow declaring after-commit actions, their subscriber keeps
+// up with the log without reading the events.
+TEST_F(SubscriberTest, TheAfterCommitCursorFollowsTheLogWhenNoWorkflowHasActions) {
+  const std::string a = NewPathway("Awa Diallo");
+  Advance(a, "position");
+  // An event the log names is gone: reading it would stop the subscriber.
+  WriteBatch gone;
+  gone.Delete(Domain::kEvents, a + '\0' + "0000000002");
+  ASSERT_TRUE(store_->Write(gone).ok());
+  Drain();
+  auto head = store_->Get(Domain::kMeta, "log_head");
+  auto cursor = store_->Get(Domain::kMeta, std::string("cursor") + '\0' + "after_commit");
+  ASSERT_TRUE(head.ok() && cursor.ok());
+  ASSERT_TRUE(head->has_value());
+  EXPECT_EQ(*cursor, *head);
+}
+
 TEST_F(SubscriberTest, ASubscriberResumesAfterAKillWhereItStopped) {
   const std::string a = NewPathway("Awa Diallo");
   Seen first;

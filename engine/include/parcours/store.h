@@ -101,6 +101,10 @@ class StoreReader {
   // Same over keys in [begin, end).
   virtual Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
                            const Visitor& visit) const = 0;
+  // The point in the store's history this reader sees (a number any write
+  // increases), so that a writer can tell nothing was written since; 0 when
+  // the reader cannot say.
+  virtual uint64_t sequence() const { return 0; }
 };
 
 class Store : public StoreReader {
@@ -132,6 +136,8 @@ class Store : public StoreReader {
   Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const override;
   Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
                    const Visitor& visit) const override;
+  // The latest write's.
+  uint64_t sequence() const override;
 
   // The store as it is now, frozen: reads through it never see a later
   // write. Lives at most as long as the Store.

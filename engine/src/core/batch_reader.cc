@@ -48,6 +48,7 @@ void BatchReader::Apply(Mutation&& m) {
 
 Mutation BatchReader::Take() {
   Mutation m;
+  m.read_at = base_.sequence();
   m.writes.reserve(overlay_.size());
   for (auto& [k, v] : overlay_) m.writes.push_back({k.first, k.second, std::move(v)});
   for (auto& [k, v] : read_) m.expects.push_back({k.first, k.second, std::move(v)});

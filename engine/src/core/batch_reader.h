@@ -30,6 +30,7 @@ class BatchReader : public StoreReader {
   // expectations of a batch can say.
   Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
                    const Visitor& visit) const override;
+  uint64_t sequence() const override { return base_.sequence(); }
 
   // Lays the writes of a planned row over the snapshot, and keeps its
   // logged events and its on_durable call (in order) for the batch.

@@ -102,8 +102,12 @@ void Committer::Lead(std::unique_lock<std::mutex>& lock) {
   WriteBatch batch;
   const uint64_t head_before = log_head_;
   std::vector<Waiter*> written;
+  const uint64_t latest = store_.sequence();
   for (Waiter* w : group) {
-    auto holds = Holds(store_, overlay, w->mutation);
+    // Nothing written since the plan's snapshot (and nothing before it in
+    // this batch): what it read is what it expects.
+    const bool unchanged = w->mutation.read_at != 0 && w->mutation.read_at == latest && written.empty();
+    auto holds = unchanged ? Result<bool>(true) : Holds(store_, overlay, w->mutation);
     if (!holds.ok()) {
       w->result = {Outcome::kFailed, holds.status()};
       continue;

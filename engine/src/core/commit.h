@@ -56,6 +56,10 @@ struct Mutation {
   std::vector<Write> writes;
   std::vector<Expect> expects;
   std::vector<ExpectPrefix> expect_prefixes;
+  // The sequence of the snapshot the plan read (StoreReader::sequence; 0:
+  // unknown). When nothing was written since, the expectations hold without
+  // being read again.
+  uint64_t read_at = 0;
   // Keys (Domain::kEvents) of the events this mutation appends, in order: the
   // committer numbers them in the store's commit log, which durable
   // subscribers read (core/subscribers.cc).

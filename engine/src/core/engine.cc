@@ -95,6 +95,7 @@ Result<Engine::Impl::Planned<InstallResult>> Engine::Impl::PlanInstall(const Sto
   m.Put(Domain::kProgrammes, keys::ProgrammeDef(wf.id, version), def.dump());
   m.Put(Domain::kProgrammes, keys::ProgrammeHead(wf.id), std::to_string(version));
   m.on_durable = [this, id = wf.id, version, source, actor] {
+    notify_actions = -1;  // the new version may have after-commit actions
     if (log) log->info("programme {} v{} installed from {} by {}", id, version, source, actor);
   };
   return planned;

@@ -178,6 +178,7 @@ struct Engine::Impl {
       if (!request_id.empty()) {
         RecordRequest(planned.mutation, command, request_id, digest, Stored(planned.result));
       }
+      planned.mutation.read_at = snapshot->sequence();
       const Committer::Committed c = committer->Commit(std::move(planned.mutation));
       if (c.outcome == Committer::Outcome::kCommitted) return std::move(planned.result);
       if (c.outcome == Committer::Outcome::kFailed) return c.status;
@@ -430,7 +431,12 @@ struct Engine::Impl {
     // A pass is posted and has not started: commits meanwhile need no other
     // (it will read their events), so a batch of commands wakes it once.
     std::atomic<bool> scheduled{false};
+    // When set and true, there is nothing to deliver: the cursor moves to the
+    // log's head without reading the events.
+    std::function<bool()> idle;
   };
+  Status Subscribe(const std::string& name, std::function<Status(const Event&)> handler, bool from_start,
+                   std::function<bool()> idle);
   std::mutex subscriptions_mu;
   std::vector<std::shared_ptr<Subscription>> subscriptions;
   // Lives as long as the engine: a delivery posted on the io_context and run
@@ -449,6 +455,11 @@ struct Engine::Impl {
   std::mutex programme_of_mu;
   std::unordered_map<std::string, std::pair<std::string, int>> programme_of;
   Result<std::pair<std::string, int>> ProgrammeOf(const std::string& pathway);
+  // Whether any installed workflow version has after-commit actions
+  // (`notify`): when none has, the after-commit subscriber reads no event.
+  // Known once computed (1 or 0), until an install makes it unknown (-1).
+  std::atomic<int> notify_actions{-1};
+  bool AnyNotifyAction();
   // Adds the durable subscriber that runs them.
   Status RegisterAfterCommitActions(Engine& engine);
 

@@ -22,32 +22,38 @@ bool IsSubscriberName(const std::string& name) {
 
 Status Engine::AddSubscriber(const std::string& name, std::function<Status(const Event&)> handler,
                              bool from_start) {
+  return impl_->Subscribe(name, std::move(handler), from_start, nullptr);
+}
+
+Status Engine::Impl::Subscribe(const std::string& name, std::function<Status(const Event&)> handler,
+                               bool from_start, std::function<bool()> idle) {
   if (!IsSubscriberName(name)) {
     return Status::Refused("subscriber name " + Quoted(name) + " is not valid",
                            "Use 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
   }
-  auto s = std::make_shared<Impl::Subscription>();
+  auto s = std::make_shared<Subscription>();
   s->name = name;
   s->handler = std::move(handler);
+  s->idle = std::move(idle);
   {
-    std::lock_guard lock(impl_->subscriptions_mu);
-    for (const auto& other : impl_->subscriptions) {
+    std::lock_guard lock(subscriptions_mu);
+    for (const auto& other : subscriptions) {
       if (other->name == name) return Status::Refused("subscriber " + Quoted(name) + " is already added");
     }
-    impl_->subscriptions.push_back(s);
+    subscriptions.push_back(s);
   }
-  if (!impl_->committer) return Status::Ok();
-  PARCOURS_ASSIGN_OR_RETURN(auto cursor, store_.Get(Domain::kMeta, keys::Cursor(name)));
+  if (!committer) return Status::Ok();
+  PARCOURS_ASSIGN_OR_RETURN(auto cursor, store.Get(Domain::kMeta, keys::Cursor(name)));
   if (!cursor && !from_start) {
     // Starts after the events committed so far.
-    PARCOURS_ASSIGN_OR_RETURN(auto head, store_.Get(Domain::kMeta, keys::LogHead()));
+    PARCOURS_ASSIGN_OR_RETURN(auto head, store.Get(Domain::kMeta, keys::LogHead()));
     WriteBatch batch;
     batch.Put(Domain::kMeta, keys::Cursor(name), head.value_or(keys::LogNumber(0)));
-    PARCOURS_RETURN_IF_ERROR(store_.Write(batch, WriteOptions{false}));
+    PARCOURS_RETURN_IF_ERROR(store.Write(batch, WriteOptions{false}));
   }
   // Events committed before (by an earlier process too) that it has not
   // handled yet.
-  impl_->WakeSubscribers();
+  WakeSubscribers();
   return Status::Ok();
 }
 
@@ -82,6 +88,20 @@ void Engine::Impl::Deliver(Subscription& s) {
   if (!stored.ok()) return fail(stored.status());
   if (*stored && !keys::ParseLogNumber(**stored, cursor)) {
     return fail(Status::Corruption("the cursor of subscriber " + s.name + " does not decode"));
+  }
+  if (s.idle) {
+    // The head is read first: the events up to it were committed before the
+    // subscriber said it had nothing to do for them.
+    auto head = store.Get(Domain::kMeta, keys::LogHead());
+    if (!head.ok()) return fail(head.status());
+    if (s.idle()) {
+      if (*head && **head != keys::LogNumber(cursor)) {
+        WriteBatch batch;
+        batch.Put(Domain::kMeta, keys::Cursor(s.name), **head);
+        if (Status w = store.Write(batch, WriteOptions{false}); !w.ok()) return fail(w);
+      }
+      return;
+    }
   }
   for (;;) {
     std::vector<std::pair<uint64_t, std::string>> page;
@@ -150,6 +170,27 @@ Status Engine::Impl::RunAfterCommitActions(const Event& event) {
   return Status::Ok();
 }
 
+bool Engine::Impl::AnyNotifyAction() {
+  int known = notify_actions.load();
+  if (known >= 0) return known == 1;
+  // Unknown (at start, or after an install): look at every installed version.
+  // An error reads as "some": the events are then read and handled as usual.
+  bool any = false;
+  auto programmes = ProgrammesAt(store);
+  if (!programmes.ok()) return true;
+  for (const auto& p : *programmes) {
+    for (int v = 1; v <= p.version && !any; ++v) {
+      auto wf = WorkflowAt(store, p.id, v);
+      if (!wf.ok()) return true;
+      any = !(*wf)->enrolment_rules.notify.empty();
+      for (const auto& t : (*wf)->transitions) any = any || !t.rules.notify.empty();
+      for (const auto& m : (*wf)->milestones) any = any || !m.rules.notify.empty();
+    }
+  }
+  notify_actions = any ? 1 : 0;
+  return any;
+}
+
 Result<std::pair<std::string, int>> Engine::Impl::ProgrammeOf(const std::string& pathway) {
   {
     std::lock_guard lock(programme_of_mu);
@@ -165,8 +206,10 @@ Result<std::pair<std::string, int>> Engine::Impl::ProgrammeOf(const std::string&
 // the commit log, so that a crash between a commit and its actions does not
 // lose them. Starts at the next event on a store that had none.
 Status Engine::Impl::RegisterAfterCommitActions(Engine& engine) {
-  return engine.AddSubscriber(kAfterCommit, [this](const Event& e) { return RunAfterCommitActions(e); },
-                              /*from_start=*/false);
+  (void)engine;
+  return Subscribe(
+      kAfterCommit, [this](const Event& e) { return RunAfterCommitActions(e); }, /*from_start=*/false,
+      [this] { return !AnyNotifyAction(); });
 }
 
 }  // namespace parcours

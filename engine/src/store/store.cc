@@ -336,11 +336,14 @@ class Store::SnapshotReader final : public StoreReader {
                    const Visitor& visit) const override {
     return Reads::Scan(rep_, snapshot_, domain, begin, end, visit);
   }
+  uint64_t sequence() const override { return snapshot_->GetSequenceNumber(); }
 
  private:
   const Rep& rep_;
   const rocksdb::Snapshot* snapshot_;
 };
+
+uint64_t Store::sequence() const { return rep_->rocks().GetLatestSequenceNumber(); }
 
 Result<std::optional<std::string>> Store::Get(Domain domain, std::string_view key) const {
   return Reads::Get(*rep_, nullptr, domain, key);
