@@ -148,6 +148,61 @@ Status Import(Context& ctx, const ImportOptions& o) {
                          "Correct the refused rows in the rejects file and import it: its rows go in as they are.");
 }
 
+struct GenerateOptions {
+  uint64_t persons = 0;
+  uint64_t seed = 1;
+  std::string programme = "insertion";
+  std::string out;
+  std::size_t batch = 2000;
+  bool progress = false;
+};
+
+Status Generate(Context& ctx, const GenerateOptions& o) {
+  PARCOURS_RETURN_IF_ERROR(ctx.RefuseRequestId("generate"));
+  GenerateRequest req;
+  req.persons = o.persons;
+  req.seed = o.seed;
+  req.programme = o.programme;
+  if (!o.out.empty()) {
+    // To a file: no store is opened.
+    const std::string partial = o.out + ".partial";
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    if (!file) return Status::Unavailable("cannot write " + EchoText(partial), "Give a file in a directory you may write to.");
+    Status s = WritePopulation(req, ctx.clock->today(), file);
+    file.close();
+    std::error_code ec;
+    if (s.ok() && !file) s = Status::Unavailable("could not write " + EchoText(partial), "Check the disk space.");
+    if (s.ok()) std::filesystem::rename(partial, o.out, ec);
+    if (!s.ok() || ec) {
+      std::filesystem::remove(partial, ec);
+      return s.ok() ? Status::Unavailable("could not rename " + EchoText(partial) + " to " + EchoText(o.out)) : s;
+    }
+    ctx.out.Emit(Json{{"file", o.out}, {"persons", o.persons}, {"seed", o.seed}},
+                 "Wrote a population of " + Count(o.persons) + " persons (seed " + std::to_string(o.seed) +
+                     ") to " + o.out + ".");
+    return Status::Ok();
+  }
+  PARCOURS_RETURN_IF_ERROR(RefuseServer(ctx, "generate"));
+  PARCOURS_ASSIGN_OR_RETURN(auto session, ctx.Open(/*write=*/true));
+  PARCOURS_ASSIGN_OR_RETURN(req.import.actor, Actor(ctx, *session->engine, "import"));
+  req.import.batch_rows = o.batch;
+  ProgressBar bar(!ctx.json && ::isatty(STDERR_FILENO), o.progress);
+  req.import.progress = [&bar](const ImportProgress& p) { bar.Show(p); };
+  req.import.say = [](const std::string& text) { return RenderHints(text); };
+  auto done = session->engine->Generate(req);
+  bar.Finish();
+  ctx.RecordPassedDeadlines(*session);
+  PARCOURS_RETURN_IF_ERROR(done.status());
+  ImportSummary summary;
+  summary.rows = done->rows;
+  summary.written = done->written;
+  summary.refused = done->refused;
+  summary.files.push_back(*done);
+  ctx.out.Emit(SummaryJson(summary), FileLine(*done));
+  if (done->refused == 0 || done->already_imported) return Status::Ok();
+  return Status::Refused(Count(done->refused) + " generated rows were refused", "See " + done->rejects + ".");
+}
+
 struct ExportOptions {
   std::string format;
   std::string out;
@@ -210,6 +265,20 @@ void SetExchangeCommands(CLI::App& app, Context& ctx) {
   imp->footer("Example: parcours import persons.csv events.csv\n"
               "An interrupted import resumes where it stopped when run again (docs/import-export.md).");
   imp->callback([&ctx, io] { ctx.action = [&ctx, io] { return Import(ctx, *io); }; });
+
+  auto* gen = app.add_subcommand("generate", "Generate a synthetic population of the insertion programme");
+  auto go = std::make_shared<GenerateOptions>();
+  gen->add_option("--persons", go->persons, "How many persons (each with one pathway)")
+      ->required()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{28629151}));
+  gen->add_option("--seed", go->seed, "The population's seed: the same seed gives the same population (default 1)");
+  gen->add_option("--programme", go->programme, "The programme enrolled in (default insertion)");
+  gen->add_option("--out", go->out, "Write the rows to this JSON Lines file instead of importing them");
+  gen->add_option("--batch", go->batch, "Rows per write batch (default 2000)")->check(CLI::Range(1, 100000));
+  gen->add_flag("--progress", go->progress, "Report progress on stderr even when it is not a terminal");
+  gen->footer("Example: parcours generate --persons 100000 --seed 7\n"
+              "Rates and vocabulary: docs/import-export.md, \"Generating a population\".");
+  gen->callback([&ctx, go] { ctx.action = [&ctx, go] { return Generate(ctx, *go); }; });
 
   auto* exp = app.add_subcommand("export", "Write the store's whole history as CSV or JSON Lines");
   auto eo = std::make_shared<ExportOptions>();

@@ -176,6 +176,36 @@ TEST_F(ImportExportTest, AnImportKilledMidwayResumesWithNothingDuplicatedOrLost)
   EXPECT_EQ(pathways(mine.out), pathways(theirs.out));
 }
 
+TEST_F(ImportExportTest, AGeneratedPopulationGoesInOnceAndIsTheSameAsItsFile) {
+  const CliResult r = Run({"generate", "--persons", "60", "--seed", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "population of 60 persons, seed 3: ")) << r.out;
+  EXPECT_TRUE(Contains(r.out, " written, 0 refused.")) << r.out;
+  const std::string before = Digest();
+  const CliResult again = Run({"generate", "--persons", "60", "--seed", "3"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_TRUE(Contains(again.out, "imported completely on")) << again.out;
+  EXPECT_EQ(Digest(), before);
+
+  // The same population written to a file and imported elsewhere.
+  const std::string file = dir() / "population.jsonl";
+  const CliResult written = Run({"generate", "--persons", "60", "--seed", "3", "--out", file});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_EQ(written.out, "Wrote a population of 60 persons (seed 3) to " + file + ".\n");
+  const std::string other = dir() / "other";
+  ASSERT_EQ(RunCli({"--data", other, "init"}).exit_code, 0);
+  ASSERT_EQ(RunCli({"--data", other, "programme", "install", InsertionWithoutDeadlines()}).exit_code, 0);
+  const CliResult imported = RunCli({"--data", other, "--actor", kActor, "import", file}, {{"PARCOURS_TODAY", kToday}});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const CliResult mine = Run({"export"});
+  const CliResult theirs = RunCli({"--data", other, "export"});
+  auto pathways = [](const std::string& text) { return text.substr(text.find("\n{\"type\":\"person\"")); };
+  EXPECT_EQ(pathways(mine.out), pathways(theirs.out));
+
+  Refused(2, {"generate", "--persons", "0"}, {"--persons"});
+  Refused(4, {"generate", "--persons", "5", "--programme", "nope"}, {"no programme \"nope\""});
+}
+
 // The template files of examples/import/ go in, every row, in the order
 // docs/import-export.md gives.
 TEST_F(StoreTest, TheTemplateFilesImportAsDocumented) {

@@ -309,6 +309,54 @@ TEST_F(ImportTest, AKilledImportResumesWithNothingDuplicatedOrLost) {
   std::filesystem::remove_all(dir_.path() + "-straight");
 }
 
+// A generation killed midway resumes at the person after its last batch,
+// and ends as one run in one go.
+TEST_F(ImportTest, AKilledGenerationResumesAtAPerson) {
+  GenerateRequest req;
+  req.persons = 120;
+  req.seed = 5;
+  req.import.batch_rows = 25;
+  req.import.actor = "importer";
+  req.import.rejects_dir = dir_.path();
+  engine_.reset();
+  store_.reset();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = Store::Open(dir_.path(), StoreOptions());
+    if (!store.ok()) _exit(3);
+    boost::asio::io_context io;
+    Engine engine(**store, clock_, io, nullptr);
+    GenerateRequest killed = req;
+    int batches = 0;
+    killed.import.progress = [&](const ImportProgress&) {
+      if (++batches == 4) _exit(0);
+    };
+    (void)engine.Generate(killed);
+    _exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_NO_FATAL_FAILURE(OpenEngine());
+  auto resumed = engine_->Generate(req);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_GT(resumed->resumed_at_line, 100u);
+  EXPECT_EQ(resumed->refused, 0u);
+  EXPECT_EQ(resumed->written, resumed->rows);
+
+  OtherStore straight(dir_.path() + "-straight", clock_, io_);
+  ASSERT_TRUE(straight.engine);
+  ASSERT_TRUE(straight.engine->InstallProgramme(ReadSource("workflows/insertion.yaml"), "insertion.yaml", "x").ok());
+  auto once = straight.engine->Generate(req);
+  ASSERT_TRUE(once.ok()) << once.status().ToString();
+  EXPECT_EQ(once->rows, resumed->rows);
+  const auto pathways = [](const std::string& text) { return text.substr(text.find("\n{\"type\":\"person\"")); };
+  EXPECT_EQ(pathways(ExportText(*engine_, ExchangeFormat::kJsonLines)),
+            pathways(ExportText(*straight.engine, ExchangeFormat::kJsonLines)));
+  std::filesystem::remove_all(dir_.path() + "-straight");
+}
+
 // A history imported with deadlines long passed: each is recorded missed
 // once, in batches (more than one here).
 TEST_F(ImportTest, DeadlinesAnImportLeftOpenAreRecordedMissedOnce) {

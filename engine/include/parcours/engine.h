@@ -396,6 +396,10 @@ class Engine {
   // Refused as a whole: no file, a file that cannot be read, a format it
   // cannot tell, a CSV header it does not know.
   Result<ImportSummary> Import(const ImportRequest& request);
+  // Imports a generated population through the same path as a file (so it
+  // resumes, and is not generated twice); "today" is the clock's. Refused:
+  // the programme is not installed.
+  Result<ImportFileSummary> Generate(const GenerateRequest& request);
   // Writes every programme version, person, edit, enrolment and event as
   // rows an import takes back.
   Result<ExportSummary> Export(const ExportRequest& request) const;

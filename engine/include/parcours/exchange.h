@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "parcours/date.h"
+#include "parcours/status.h"
+
 namespace parcours {
 
 enum class ExchangeFormat { kCsv, kJsonLines };
@@ -56,6 +59,19 @@ struct ImportSummary {
   uint64_t refused = 0;
 };
 
+// A synthetic population (docs/import-export.md, "Generating a
+// population"): persons with one pathway each in `programme` (whose
+// vocabulary is the shipped insertion workflow's), drawn from `seed` alone.
+struct GenerateRequest {
+  uint64_t persons = 0;  // 1 to 28,629,151 (one five-character id each)
+  uint64_t seed = 1;
+  std::string programme = "insertion";
+  // How the rows go in: actor, batch_rows, progress, say and rejects_dir
+  // (where generate-SEED.rejects.jsonl goes; "" the current directory).
+  // `files` is not used.
+  ImportRequest import;
+};
+
 struct ExportRequest {
   ExchangeFormat format = ExchangeFormat::kJsonLines;
   std::ostream* out = nullptr;
@@ -67,5 +83,11 @@ struct ExportSummary {
   uint64_t pathways = 0;
   uint64_t events = 0;
 };
+
+// The rows of a generated population, as JSON Lines, to `out`: what
+// Engine::Generate imports, for a file to import elsewhere (or to measure).
+// `today` is the last day a pathway may reach. Refused: no person, or more
+// than ids allow.
+Status WritePopulation(const GenerateRequest& request, const Date& today, std::ostream& out);
 
 }  // namespace parcours

@@ -264,9 +264,11 @@ Result<PlannedCommand> Engine::Impl::PlanEnroll(const StoreReader& r, const Enro
   e.date = date;
   e.fields = std::move(fields);
   e.data = Json{{"person", person.id}, {"programme", wf->id}, {"version", version}, {"referent", referent}};
-  PARCOURS_ASSIGN_OR_RETURN(Json ctx,
-                            RuleContext(r, *wf, version, nullptr, e, person, person.birth, as.clock.today()));
-  PARCOURS_RETURN_IF_ERROR(ApplyRules(wf->enrolment_rules, *wf, ctx, e));
+  if (!wf->enrolment_rules.empty()) {
+    PARCOURS_ASSIGN_OR_RETURN(Json ctx,
+                              RuleContext(r, *wf, version, nullptr, e, person, person.birth, as.clock.today()));
+    PARCOURS_RETURN_IF_ERROR(ApplyRules(wf->enrolment_rules, *wf, ctx, e));
+  }
   PathwayState state;
   PARCOURS_RETURN_IF_ERROR(ApplyEvent(state, e, *wf));
   // Entry attributes live in the pathway state only, never in the immutable

@@ -17,6 +17,7 @@
 #include "core/import_rows.h"
 #include "core/users.h"
 #include "exchange/csv.h"
+#include "exchange/generate.h"
 #include "exchange/source.h"
 
 namespace parcours {
@@ -204,6 +205,26 @@ struct ImportRun {
     return Rows(*source, path, key, std::move(stored), at, (std::filesystem::path(dir) / name).string());
   }
 
+  Result<ImportFileSummary> Generated(const GenerateRequest& g, Date today) {
+    rows::GeneratorOptions options{g.persons, g.seed, today, g.programme};
+    PARCOURS_RETURN_IF_ERROR(rows::Generator::Check(options));
+    const std::string name = "population of " + std::to_string(g.persons) + " persons, seed " +
+                             std::to_string(g.seed);
+    // The same request on the same day is the same population: imported once.
+    const std::string key = keys::ImportCheckpoint(Sha256Hex(std::string("generate\n") + g.programme + "\n" +
+                                                             std::to_string(g.persons) + "\n" +
+                                                             std::to_string(g.seed) + "\n" + today.iso()));
+    std::optional<std::string> stored;
+    PARCOURS_ASSIGN_OR_RETURN(Checkpoint at, LoadCheckpoint(key, stored));
+    ImportFileSummary out = Summary(name, ExchangeFormat::kJsonLines, at, stored.has_value());
+    if (at.done) return out;
+    rows::Generator generator(options);
+    if (stored) generator.SkipTo(at.offset, at.line);
+    const std::string dir = req.rejects_dir.empty() ? "." : req.rejects_dir;
+    return Rows(generator, name, key, std::move(stored), at,
+                (std::filesystem::path(dir) / ("generate-" + std::to_string(g.seed) + ".rejects.jsonl")).string());
+  }
+
   // Imports the rows of `source` from checkpoint `at` (stored as `stored`
   // under `key`), their refusals going to `rejects_path`.
   Result<ImportFileSummary> Rows(rows::Source& source, const std::string& name, const std::string& key,
@@ -313,6 +334,41 @@ Result<ImportSummary> Engine::Import(const ImportRequest& req) {
     out.files.push_back(std::move(done));
   }
   return out;
+}
+
+Result<ImportFileSummary> Engine::Generate(const GenerateRequest& req) {
+  const ImportRequest& how = req.import;
+  if (how.batch_rows == 0 || how.batch_rows > kMaxBatchRows) {
+    return Status::Usage("a batch of " + std::to_string(how.batch_rows) + " rows is not possible",
+                         "Give 1 to " + std::to_string(kMaxBatchRows) + " rows per batch.");
+  }
+  PARCOURS_RETURN_IF_ERROR(CheckActor(how.actor));
+  PARCOURS_RETURN_IF_ERROR(impl_->committer_status);
+  if (!impl_->committer) return Status::Internal("generate on a store opened read-only");
+  PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(store_, req.programme).status());
+  ImportRun run{*impl_, how};
+  return run.Generated(req, clock_.today());
+}
+
+Status WritePopulation(const GenerateRequest& req, const Date& today, std::ostream& out) {
+  rows::GeneratorOptions options{req.persons, req.seed, today, req.programme};
+  PARCOURS_RETURN_IF_ERROR(rows::Generator::Check(options));
+  rows::Generator generator(options);
+  rows::Item item;
+  std::string buffer;
+  for (;;) {
+    PARCOURS_ASSIGN_OR_RETURN(bool more, generator.Next(item));
+    if (more) {
+      buffer += item.raw;
+      buffer += '\n';
+    }
+    if (!more || buffer.size() >= (1 << 20)) {
+      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      buffer.clear();
+      if (!out) return Status::Unavailable("could not write the population", "Check the disk space.");
+    }
+    if (!more) return Status::Ok();
+  }
 }
 
 }  // namespace parcours
