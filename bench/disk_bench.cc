@@ -29,6 +29,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/logger.h>
 
+#include "bench_sqlite.h"
 #include "bench_support.h"
 #include "parcours/engine.h"
 #include "schema/codec.h"
@@ -160,48 +161,10 @@ uint64_t RawRocksDb(const std::filesystem::path& dir, const std::vector<Value>& 
   return bytes;
 }
 
-// A SQLite file in WAL mode, filled in one transaction by prepared
-// statements; Finish() commits, vacuums and gives the file's bytes.
-class SqliteFile {
- public:
-  SqliteFile(const std::filesystem::path& dir, const std::string& name) : file_((dir / name).string()) {
-    std::filesystem::create_directories(dir);
-    if (sqlite3_open(file_.c_str(), &db_) != SQLITE_OK) Fail("cannot open SQLite");
-    Exec("PRAGMA journal_mode=WAL");
-  }
-  ~SqliteFile() {
-    for (sqlite3_stmt* stmt : statements_) sqlite3_finalize(stmt);
-    sqlite3_close(db_);
-  }
-  void Exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db_));
-  }
-  sqlite3_stmt* Prepare(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) Fail(sqlite3_errmsg(db_));
-    statements_.push_back(stmt);
-    return stmt;
-  }
-  void Run(sqlite3_stmt* stmt) {
-    if (sqlite3_step(stmt) != SQLITE_DONE) Fail(sqlite3_errmsg(db_));
-    sqlite3_reset(stmt);
-  }
-  uint64_t Finish() {
-    Exec("COMMIT");
-    Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    Exec("VACUUM");
-    return std::filesystem::file_size(file_);
-  }
-
- private:
-  std::string file_;
-  sqlite3* db_ = nullptr;
-  std::vector<sqlite3_stmt*> statements_;
-};
 
 // One SQLite table (domain, key, value) WITHOUT ROWID: the file's bytes.
 uint64_t Sqlite(const std::filesystem::path& dir, const std::vector<Value>& values) {
-  SqliteFile db(dir, "kv.sqlite");
+  bench::SqliteFile db(dir, "kv.sqlite");
   db.Exec("CREATE TABLE kv (domain INTEGER, key BLOB, value BLOB, PRIMARY KEY (domain, key)) WITHOUT ROWID");
   db.Exec("BEGIN");
   sqlite3_stmt* insert = db.Prepare("INSERT INTO kv VALUES (?, ?, ?)");
@@ -221,7 +184,7 @@ uint64_t Sqlite(const std::filesystem::path& dir, const std::vector<Value>& valu
 // referent, events by date for reports, deadlines by due date, names. WAL
 // mode, prepared statements, one transaction, then vacuumed: the file's bytes.
 uint64_t RelationalSqlite(const std::filesystem::path& dir, const std::vector<Value>& values) {
-  SqliteFile db(dir, "parcours.sqlite");
+  bench::SqliteFile db(dir, "parcours.sqlite");
   db.Exec(
       "CREATE TABLE persons (id TEXT PRIMARY KEY, name TEXT NOT NULL, birth TEXT, sex TEXT, attrs TEXT, "
       "created TEXT, created_by TEXT) WITHOUT ROWID;"

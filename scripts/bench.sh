@@ -18,7 +18,7 @@ case "${1:-}" in
   *) echo "usage: scripts/bench.sh [--quick]" >&2; exit 2 ;;
 esac
 bin=${PARCOURS_BENCH_BIN:-build/bin}
-for program in parcours_bench parcours_server_bench parcours_disk_bench; do
+for program in parcours_bench parcours_server_bench parcours_disk_bench parcours_import_bench; do
   if [ ! -x "$bin/$program" ]; then
     echo "bench: $bin/$program is missing: build it with scripts/setup.sh" >&2
     exit 2
@@ -34,8 +34,10 @@ if [ "$quick" = 1 ]; then
   run "$bin/parcours_bench" --benchmark_min_time=0.001 --benchmark_filter='Codec|RecordInterview|ShowPathway|/100$|Open'
   run "$bin/parcours_server_bench" 0.2
   run "$bin/parcours_disk_bench" 200
+  run "$bin/parcours_import_bench" 300
 else
   run "$bin/parcours_bench" --benchmark_min_time=1
   run "$bin/parcours_server_bench" 3
   run "$bin/parcours_disk_bench" 50000
+  run "$bin/parcours_import_bench" 100000
 fi
