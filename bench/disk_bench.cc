@@ -30,6 +30,7 @@
 #include <spdlog/logger.h>
 
 #include "bench_sqlite.h"
+#include "bench_rocksdb.h"
 #include "bench_support.h"
 #include "parcours/engine.h"
 #include "schema/codec.h"
@@ -138,11 +139,8 @@ std::string AsJson(const Value& v) {
 // Raw RocksDB, default options, one column family; keys prefixed with their
 // domain's number. Table bytes after a full compaction.
 uint64_t RawRocksDb(const std::filesystem::path& dir, const std::vector<Value>& values, bool json) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, dir.string(), &raw).ok()) Fail("cannot open raw RocksDB");
-  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::DB> db = bench::OpenRawRocksDb(dir);
+  if (!db) Fail("cannot open raw RocksDB");
   rocksdb::WriteBatch batch;
   for (const auto& v : values) {
     const std::string key = std::string(1, static_cast<char>('0' + static_cast<int>(v.domain))) + v.key;

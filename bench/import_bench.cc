@@ -31,6 +31,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "bench_sqlite.h"
+#include "bench_rocksdb.h"
 #include "bench_support.h"
 #include "parcours/engine.h"
 
@@ -127,11 +128,8 @@ RawPuts PutRaw(const std::filesystem::path& store_dir, const std::filesystem::pa
       return true;
     });
   }
-  rocksdb::Options raw_options;
-  raw_options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(raw_options, dir.string(), &raw).ok()) Fail("cannot open raw RocksDB");
-  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::DB> db = bench::OpenRawRocksDb(dir);
+  if (!db) Fail("cannot open raw RocksDB");
   rocksdb::WriteOptions sync;
   sync.sync = true;
   const uint64_t per_batch = (total + batches - 1) / batches;

@@ -35,6 +35,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/logger.h>
 
+#include "bench_rocksdb.h"
 #include "bench_support.h"
 #include "parcours/engine.h"
 #include "parcours/server/client.h"
@@ -111,11 +112,8 @@ Row Measure(const std::string& what, int threads, double seconds, Op op, int wri
 std::vector<Row> RawRocksDb(double seconds) {
   std::vector<Row> rows;
   const auto dir = TempDir("rocksdb");
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, dir.string(), &raw).ok()) return rows;
-  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::DB> db = bench::OpenRawRocksDb(dir);
+  if (!db) return rows;
   rocksdb::WriteOptions synced;
   synced.sync = true;
   const std::string value(300, 'v');  // about an event's size
