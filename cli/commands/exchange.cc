@@ -143,8 +143,10 @@ Status Import(Context& ctx, const ImportOptions& o) {
   uint64_t refused = 0;
   for (const auto& f : summary->files) refused += f.already_imported ? 0 : f.refused;
   if (refused == 0) return Status::Ok();
-  return Status::Refused(Count(refused) + (refused == 1 ? " row was" : " rows were") +
-                             " refused, and the others imported",
+  uint64_t written = 0;
+  for (const auto& f : summary->files) written += f.already_imported ? 0 : f.written;
+  return Status::Refused(Count(refused) + (refused == 1 ? " row was" : " rows were") + " refused, " +
+                             (written == 0 ? "and none imported" : "and the others imported"),
                          "Correct the refused rows in the rejects file and import it: its rows go in as they are.");
 }
 

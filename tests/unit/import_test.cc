@@ -108,6 +108,9 @@ TEST_F(ImportTest, CsvRowsGoInByTheirHeader) {
   EXPECT_EQ(found->persons[0].name, "Dupont, Jean");
 }
 
+// Nested far deeper than any row: refused, never a crash.
+const std::string kDeep = std::string(100000, '[') + std::string(100000, ']');
+
 struct Refusal {
   const char* row;
   const char* reason;  // in the rejects file's reason
@@ -143,6 +146,7 @@ TEST_F(ImportTest, EachRefusedRowGoesToTheRejectsFileWithItsLineAndReason) {
       {R"({"type":"assignment","pathway":"dossier-1","referent":"x","date":"2030-01-01"})",
        "is after the day the row was recorded"},
       {R"(not json)", "not valid JSON"},
+      {kDeep.c_str(), "not a JSON object"},
       {R"([1,2])", "not a JSON object"},
       {R"({"type":"note","pathway":"dossier-1","text":{"a":1}})", "\"text\" is not a text"},
   };
