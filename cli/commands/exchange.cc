@@ -150,6 +150,24 @@ Status Import(Context& ctx, const ImportOptions& o) {
                          "Correct the refused rows in the rejects file and import it: its rows go in as they are.");
 }
 
+// Writes OUT through `write`, beside it first and then renamed over it: never half a file.
+template <typename Write>
+Status WriteWhole(const std::string& out, Write&& write) {
+  const std::string partial = out + ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  if (!file) return Status::Unavailable("cannot write " + EchoText(partial), "Give a file in a directory you may write to.");
+  Status s = write(file);
+  file.close();
+  std::error_code ec;
+  if (s.ok() && !file) s = Status::Unavailable("could not write " + EchoText(partial), "Check the disk space.");
+  if (s.ok()) std::filesystem::rename(partial, out, ec);
+  if (!s.ok() || ec) {
+    std::filesystem::remove(partial, ec);
+    return s.ok() ? Status::Unavailable("could not rename " + EchoText(partial) + " to " + EchoText(out)) : s;
+  }
+  return Status::Ok();
+}
+
 struct GenerateOptions {
   uint64_t persons = 0;
   uint64_t seed = 1;
@@ -167,18 +185,8 @@ Status Generate(Context& ctx, const GenerateOptions& o) {
   req.programme = o.programme;
   if (!o.out.empty()) {
     // To a file: no store is opened.
-    const std::string partial = o.out + ".partial";
-    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-    if (!file) return Status::Unavailable("cannot write " + EchoText(partial), "Give a file in a directory you may write to.");
-    Status s = WritePopulation(req, ctx.clock->today(), file);
-    file.close();
-    std::error_code ec;
-    if (s.ok() && !file) s = Status::Unavailable("could not write " + EchoText(partial), "Check the disk space.");
-    if (s.ok()) std::filesystem::rename(partial, o.out, ec);
-    if (!s.ok() || ec) {
-      std::filesystem::remove(partial, ec);
-      return s.ok() ? Status::Unavailable("could not rename " + EchoText(partial) + " to " + EchoText(o.out)) : s;
-    }
+    PARCOURS_RETURN_IF_ERROR(
+        WriteWhole(o.out, [&](std::ostream& file) { return WritePopulation(req, ctx.clock->today(), file); }));
     ctx.out.Emit(Json{{"file", o.out}, {"persons", o.persons}, {"seed", o.seed}},
                  "Wrote a population of " + Count(o.persons) + " persons (seed " + std::to_string(o.seed) +
                      ") to " + o.out + ".");
@@ -231,25 +239,17 @@ Status Export(Context& ctx, const ExportOptions& o) {
     req.out = &std::cout;
     return session->engine->Export(req).status();
   }
-  // Written beside the file, then renamed over it: never half a file.
-  const std::string partial = o.out + ".partial";
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  if (!file) return Status::Unavailable("cannot write " + EchoText(partial), "Give a file in a directory you may write to.");
-  req.out = &file;
-  auto summary = session->engine->Export(req);
-  file.close();
-  std::error_code ec;
-  if (summary.ok() && !file) summary = Status::Unavailable("could not write " + EchoText(partial), "Check the disk space.");
-  if (summary.ok()) std::filesystem::rename(partial, o.out, ec);
-  if (!summary.ok() || ec) {
-    std::filesystem::remove(partial, ec);
-    return summary.ok() ? Status::Unavailable("could not rename " + EchoText(partial) + " to " + EchoText(o.out))
-                        : summary.status();
-  }
-  ctx.out.Emit(Json{{"file", o.out}, {"format", name}, {"rows", summary->rows}, {"persons", summary->persons},
-                    {"pathways", summary->pathways}, {"events", summary->events}},
-               "Exported " + Count(summary->persons) + " persons, " + Count(summary->pathways) + " pathways and " +
-                   Count(summary->events) + " events (" + Count(summary->rows) + " rows) to " + o.out + ".");
+  ExportSummary summary;
+  PARCOURS_RETURN_IF_ERROR(WriteWhole(o.out, [&](std::ostream& file) {
+    req.out = &file;
+    auto done = session->engine->Export(req);
+    if (done.ok()) summary = *done;
+    return done.status();
+  }));
+  ctx.out.Emit(Json{{"file", o.out}, {"format", name}, {"rows", summary.rows}, {"persons", summary.persons},
+                    {"pathways", summary.pathways}, {"events", summary.events}},
+               "Exported " + Count(summary.persons) + " persons, " + Count(summary.pathways) + " pathways and " +
+                   Count(summary.events) + " events (" + Count(summary.rows) + " rows) to " + o.out + ".");
   return Status::Ok();
 }
 
