@@ -81,12 +81,12 @@ class Rejects {
       return;
     }
     const std::string head = "{\"" + std::string(rows::kRejectedLine) + "\":" + std::to_string(item.line) + ",\"" +
-                             std::string(rows::kRejectedReason) + "\":" + Dump(reason);
+                             std::string(rows::kRejectedReason) + "\":" + rows::JsonString(reason);
     std::string_view raw = item.raw;
     while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
     const bool object = Json::accept(raw) && raw.front() == '{';
     if (!object) {
-      pending_ += head + ",\"" + std::string(rows::kRejectedText) + "\":" + Dump(item.raw) + "}\n";
+      pending_ += head + ",\"" + std::string(rows::kRejectedText) + "\":" + rows::JsonString(item.raw) + "}\n";
     } else {
       std::string_view rest = raw.substr(1);
       while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
@@ -128,7 +128,6 @@ class Rejects {
   }
 
  private:
-  static std::string Dump(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
   std::string path_;
   ExchangeFormat format_;
   std::string header_;
@@ -315,15 +314,21 @@ struct ImportRun {
   }
 };
 
-Result<ImportSummary> Engine::Import(const ImportRequest& req) {
-  if (req.files.empty()) return Status::Usage("no file to import", "Give one or more .csv or .jsonl files.");
+// What an import and a generation both need before reading a row.
+static Status CheckRun(const Engine::Impl& impl, const ImportRequest& req, const std::string& what) {
   if (req.batch_rows == 0 || req.batch_rows > kMaxBatchRows) {
     return Status::Usage("a batch of " + std::to_string(req.batch_rows) + " rows is not possible",
                          "Give 1 to " + std::to_string(kMaxBatchRows) + " rows per batch.");
   }
   PARCOURS_RETURN_IF_ERROR(CheckActor(req.actor));
-  PARCOURS_RETURN_IF_ERROR(impl_->committer_status);
-  if (!impl_->committer) return Status::Internal("import on a store opened read-only");
+  PARCOURS_RETURN_IF_ERROR(impl.committer_status);
+  if (!impl.committer) return Status::Internal(what + " on a store opened read-only");
+  return Status::Ok();
+}
+
+Result<ImportSummary> Engine::Import(const ImportRequest& req) {
+  if (req.files.empty()) return Status::Usage("no file to import", "Give one or more .csv or .jsonl files.");
+  PARCOURS_RETURN_IF_ERROR(CheckRun(*impl_, req, "import"));
   ImportRun run{*impl_, req};
   ImportSummary out;
   for (const auto& file : req.files) {
@@ -338,13 +343,7 @@ Result<ImportSummary> Engine::Import(const ImportRequest& req) {
 
 Result<ImportFileSummary> Engine::Generate(const GenerateRequest& req) {
   const ImportRequest& how = req.import;
-  if (how.batch_rows == 0 || how.batch_rows > kMaxBatchRows) {
-    return Status::Usage("a batch of " + std::to_string(how.batch_rows) + " rows is not possible",
-                         "Give 1 to " + std::to_string(kMaxBatchRows) + " rows per batch.");
-  }
-  PARCOURS_RETURN_IF_ERROR(CheckActor(how.actor));
-  PARCOURS_RETURN_IF_ERROR(impl_->committer_status);
-  if (!impl_->committer) return Status::Internal("generate on a store opened read-only");
+  PARCOURS_RETURN_IF_ERROR(CheckRun(*impl_, how, "generate"));
   PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(store_, req.programme).status());
   ImportRun run{*impl_, how};
   return run.Generated(req, clock_.today());

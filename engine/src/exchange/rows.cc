@@ -66,11 +66,11 @@ Status UnknownColumn(std::string_view column, bool in_header) {
                              ", attrs.KEY and fields.NAME (docs/import-export.md).");
 }
 
-std::string Dump(std::string_view text) {
+}  // namespace
+
+std::string JsonString(std::string_view text) {
   return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
-
-}  // namespace
 
 const std::vector<std::string>& Types() {
   static const std::vector<std::string> kTypes = [] {
@@ -248,17 +248,17 @@ Result<Row> ParseJsonLine(std::string_view text, uint64_t line) {
 }
 
 void AppendJsonLine(std::string& out, const Row& row) {
-  out += "{\"type\":" + Dump(row.type);
+  out += "{\"type\":" + JsonString(row.type);
   for (auto it = Columns().begin() + 1; it != Columns().end(); ++it) {
     auto v = row.values.find(*it);
-    if (v != row.values.end()) out += "," + Dump(*it) + ":" + Dump(v->second);
+    if (v != row.values.end()) out += "," + JsonString(*it) + ":" + JsonString(v->second);
   }
   for (const auto* group : {&row.attrs, &row.fields}) {
     if (group->empty()) continue;
     out += group == &row.attrs ? ",\"attrs\":{" : ",\"fields\":{";
     bool first = true;
     for (const auto& [k, v] : *group) {
-      out += (first ? "" : ",") + Dump(k) + ":" + Dump(v);
+      out += (first ? "" : ",") + JsonString(k) + ":" + JsonString(v);
       first = false;
     }
     out += "}";

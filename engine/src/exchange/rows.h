@@ -77,5 +77,7 @@ std::vector<std::string> CsvHeader(const std::vector<std::string>& attrs, const 
 void AppendCsv(std::string& out, const Row& row, const std::vector<std::string>& attrs,
                const std::vector<std::string>& fields);
 void AppendJsonLine(std::string& out, const Row& row);
+// TEXT as a JSON string; bytes that are not UTF-8 become U+FFFD.
+std::string JsonString(std::string_view text);
 
 }  // namespace parcours::rows
