@@ -75,23 +75,21 @@ class FixedDateClock : public Clock {
 };
 
 // The clock of a command recorded at a past instant (an imported row): its
-// timestamp is that instant, and today is the latest calendar day it may have
-// been anywhere (the UTC day plus one), so that a row dated on its local day
-// is never taken for the future.
+// timestamp is that instant, and its today a given day.
 class RecordedClock : public Clock {
  public:
+  RecordedClock(Date today, std::string stamp) : today_(today), stamp_(std::move(stamp)) {}
   // Parses an RFC 3339 UTC timestamp as Parcours writes them,
   // YYYY-MM-DDTHH:MM:SS.mmmZ (the milliseconds may be left out: then .000);
-  // nullopt on anything else.
+  // nullopt on anything else. Today is the latest calendar day that instant
+  // may have been anywhere (its UTC day plus one), so that a row dated on its
+  // local day is never taken for the future.
   static std::optional<RecordedClock> Parse(std::string_view stamp);
-  Date today() const override { return day_.plus_days(1); }
+  Date today() const override { return today_; }
   std::string now_timestamp() const override { return stamp_; }
-  // The UTC day of the timestamp.
-  Date day() const { return day_; }
 
  private:
-  RecordedClock(Date day, std::string stamp) : day_(day), stamp_(std::move(stamp)) {}
-  Date day_;
+  Date today_;
   std::string stamp_;
 };
 

@@ -130,7 +130,7 @@ std::optional<RecordedClock> RecordedClock::Parse(std::string_view stamp) {
   // Kept with milliseconds, as Parcours writes every timestamp.
   std::string kept(stamp);
   if (kept.size() == 20) kept.replace(19, 1, ".000Z");
-  return RecordedClock(*day, std::move(kept));
+  return RecordedClock(day->plus_days(1), std::move(kept));
 }
 
 std::optional<Date> ParseUserDate(std::string_view text, const Clock& clock) {

@@ -11,8 +11,8 @@ using rows::Row;
 bool IsRowRefusal(const Status& s) { return s.IsRefused() || s.IsNotFound() || s.IsUsage() || s.IsDenied(); }
 
 // The clock of a row: when it was recorded, or now.
-Result<RowClock> ClockOf(const Row& row, const Clock& engine_clock) {
-  if (!row.Has("recorded")) return RowClock(engine_clock.today(), engine_clock.now_timestamp());
+Result<RecordedClock> ClockOf(const Row& row, const Clock& engine_clock) {
+  if (!row.Has("recorded")) return RecordedClock(engine_clock.today(), engine_clock.now_timestamp());
   auto recorded = RecordedClock::Parse(row.Get("recorded"));
   if (!recorded) {
     return Status::Refused("recorded " + EchoText(row.Get("recorded")) + " is not a timestamp",
@@ -24,7 +24,7 @@ Result<RowClock> ClockOf(const Row& row, const Clock& engine_clock) {
     return Status::Refused("recorded " + row.Get("recorded") + " is in the future",
                            "Give the time it was recorded, before " + now + ".");
   }
-  return RowClock(recorded->today(), recorded->now_timestamp());
+  return *recorded;
 }
 
 
@@ -33,7 +33,7 @@ namespace {
 // A refusal of the row's command. Only refusals send a row to the rejects
 // file (whose lines say where the row was); any other failure stops the
 // import.
-Status AtLine(const Row&, const Status& s) {
+Status AsRowRefusal(const Status& s) {
   if (!IsRowRefusal(s)) return s;
   return Status::Refused(s.message(), s.allowed());
 }
@@ -137,7 +137,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
   PlanAs as(clock);
   const std::string& type = row.type;
   auto pathway_event = [&](auto planned) -> Status {
-    if (!planned.ok()) return AtLine(row, planned.status());
+    if (!planned.ok()) return AsRowRefusal(planned.status());
     PARCOURS_RETURN_IF_ERROR(CheckSeq(row, planned->result));
     c.reader.Apply(std::move(planned->mutation));
     return Status::Ok();
@@ -146,7 +146,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
   // are recorded; an imported one may say which day that was.
   const bool dated_by_clock =
       type == "assignment" || type == "void" || (type == "edit" && row.attrs.empty());
-  std::optional<RowClock> dated;
+  std::optional<RecordedClock> dated;
   if (dated_by_clock && row.Has("date")) {
     const auto day = Date::ParseIso(row.Get("date"));
     if (!day) return Status::Refused("date " + EchoText(row.Get("date")) + " is not valid", "Use YYYY-MM-DD.");
@@ -166,7 +166,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
     }
     PARCOURS_RETURN_IF_ERROR(CheckActor(actor));
     auto planned = impl.PlanInstall(c.reader, *load.workflow, row.Get("yaml"), row.Get("source"), actor, as);
-    if (!planned.ok()) return AtLine(row, planned.status());
+    if (!planned.ok()) return AsRowRefusal(planned.status());
     if (row.Has("version")) {
       PARCOURS_ASSIGN_OR_RETURN(uint32_t version, Number(row, "version"));
       if (static_cast<int>(version) != planned->result.programme.version) {
@@ -184,7 +184,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
     PARCOURS_ASSIGN_OR_RETURN(req.allow_duplicate, YesNo(row, "allow_duplicate"));
     as.id = created.id;
     auto planned = impl.PlanAddPerson(c.reader, req, as);
-    if (!planned.ok()) return AtLine(row, planned.status());
+    if (!planned.ok()) return AsRowRefusal(planned.status());
     Apply(c, std::move(planned->mutation), "person", created);
     return Status::Ok();
   }
@@ -199,7 +199,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
     PARCOURS_ASSIGN_OR_RETURN(req.allow_duplicate, YesNo(row, "allow_duplicate"));
     req.actor = actor;
     auto planned = impl.PlanEditPerson(c.reader, req, on_day);
-    if (!planned.ok()) return AtLine(row, planned.status());
+    if (!planned.ok()) return AsRowRefusal(planned.status());
     c.reader.Apply(std::move(planned->mutation));
     return Status::Ok();
   }
@@ -218,7 +218,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
       as.version = static_cast<int>(version);
     }
     auto planned = impl.PlanEnroll(c.reader, req, as);
-    if (!planned.ok()) return AtLine(row, planned.status());
+    if (!planned.ok()) return AsRowRefusal(planned.status());
     Apply(c, std::move(planned->mutation), "pathway", created);
     return Status::Ok();
   }
@@ -247,7 +247,7 @@ Status PlanRowIn(const RowContext& c, const Row& row, const Clock& clock) {
   }
   // deadline_missed
   auto planned = impl.PlanDeadlineMissed(c.reader, pathway, row.Get("deadline"), as);
-  if (!planned.ok()) return AtLine(row, planned.status());
+  if (!planned.ok()) return AsRowRefusal(planned.status());
   if (planned->result.event.seq == 0) {
     return Status::Refused("deadline " + EchoText(row.Get("deadline")) + " of " + pathway +
                                " is not open, already missed, or not passed on " + clock.today().iso(),

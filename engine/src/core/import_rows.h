@@ -10,18 +10,6 @@
 
 namespace parcours {
 
-// The clock of one row: the instant it was recorded (or now), and its today.
-class RowClock final : public Clock {
- public:
-  RowClock(Date today, std::string stamp) : today_(today), stamp_(std::move(stamp)) {}
-  Date today() const override { return today_; }
-  std::string now_timestamp() const override { return stamp_; }
-
- private:
-  Date today_;
-  std::string stamp_;
-};
-
 // True for the failures that refuse a row (it goes to the rejects file);
 // false for those that stop the import.
 bool IsRowRefusal(const Status& s);
@@ -29,7 +17,7 @@ bool IsRowRefusal(const Status& s);
 // The clock of a row: when it was recorded (its `recorded`), or now by
 // `engine_clock`. Refused: a `recorded` that is not a timestamp, or is in the
 // future.
-Result<RowClock> ClockOf(const rows::Row& row, const Clock& engine_clock);
+Result<RecordedClock> ClockOf(const rows::Row& row, const Clock& engine_clock);
 
 // Plans `row` as of `clock` on `reader` and lays its writes over the batch;
 // `importer` is the actor of a row that names none. A refusal (IsRowRefusal)
