@@ -183,9 +183,11 @@ Result<ExportSummary> Engine::Export(const ExportRequest& req) const {
     bool namesake = false;
     for (const auto& c : person.changes) namesake = namesake || c.changes.count("name") || c.changes.count("birth");
     int same = 0;
-    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes,
-                                          keys::NameBirthPrefix(FoldName(person.name), person.birth.iso()),
-                                          [&](std::string_view, std::string_view) { return ++same < 2; }));
+    if (!namesake) {
+      PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes,
+                                            keys::NameBirthPrefix(FoldName(person.name), person.birth.iso()),
+                                            [&](std::string_view, std::string_view) { return ++same < 2; }));
+    }
     for (const auto& row : PersonRows(person, namesake || same > 1)) PARCOURS_RETURN_IF_ERROR(emit(row));
     ++summary.persons;
     PARCOURS_ASSIGN_OR_RETURN(auto pathways, impl_->PathwaysOfPersonAt(r, id));
