@@ -1,6 +1,7 @@
 // Tests for the store wrapper over RocksDB (store.h).
 #include "parcours/store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -469,6 +470,66 @@ TEST_F(StoreScanTest, RangeIsHalfOpen) {
   EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "b", ""),
             (Keys{"b", std::string("b\0", 2), "\xff", "\xff\xff"}));
   EXPECT_EQ(ScanRangeKeys(*store_, Domain::kIndexes, "", ""), AllKeys());
+}
+
+// Index keys are filtered by their kind and first part (the prefix filters of
+// `indexes`): a scan of any prefix, longer, shorter or exactly that part,
+// present or not, finds what a scan in key order finds, from tables written
+// at different times as well as from the memtable, through a snapshot too.
+TEST(StoreIndexFilterTest, PrefixScansAndGetsFindWhatKeyOrderFinds) {
+  using namespace std::string_literals;
+  TempDir dir;
+  const Keys older = {"active\0P-1\0insertion"s, "log\0000001"s, "name\0martin\0001990-01-01\0P-1"s,
+                      "name\0martin\0001991-02-02\0P-2"s, "name\0martinez\0001990-01-01\0P-3"s,
+                      "person_pw\0P-1\0002025-01-01\0001\0W-1"s, "tok\0martin\0P-1"s, "tok\0martinez\0P-3"s};
+  const Keys newer = {"active\0P-4\0insertion"s, "log\0000002"s, "name\0martin\0001990-01-01\0P-4"s,
+                      "person_pw\0P-1\0002026-01-01\0002\0W-2"s, "tok\0martin\0P-4"s, "log_head"s};
+  const Keys latest = {"person_pw\0P-9\0002026-02-02\0001\0W-9"s, "tok\0mas\0P-9"s};
+  auto write = [](Store& store, const Keys& keys) {
+    WriteBatch batch;
+    for (const auto& k : keys) batch.Put(Domain::kIndexes, k, "v");
+    ASSERT_TRUE(store.Write(batch).ok());
+  };
+  {
+    auto store = MustOpen(dir.path(), /*create=*/true);
+    ASSERT_TRUE(store);
+    write(*store, older);
+    ASSERT_TRUE(store->Compact().ok());  // the bottom level
+  }
+  {
+    auto store = MustOpen(dir.path(), /*create=*/false);
+    ASSERT_TRUE(store);
+    write(*store, newer);  // flushed into a table of its own at close
+  }
+  auto store = MustOpen(dir.path(), /*create=*/false);
+  ASSERT_TRUE(store);
+  write(*store, latest);  // in the memtable
+  Keys all = older;
+  all.insert(all.end(), newer.begin(), newer.end());
+  all.insert(all.end(), latest.begin(), latest.end());
+  std::sort(all.begin(), all.end());
+  const auto snapshot = store->Snapshot();
+  for (const std::string& prefix :
+       {""s, "name\0"s, "name\0martin\0"s, "name\0martin\0001990-01-01\0"s, "name\0mart"s, "name\0martinez\0"s,
+        "name\0dupont\0"s, "person_pw\0P-1\0"s, "person_pw\0P-2\0"s, "person_pw\0P-9\0"s, "tok\0mar"s, "tok\0"s,
+        "tok\0martin\0"s, "tok\0mas\0"s, "active\0P-4\0"s, "active\0P-5\0"s, "log\0"s, "log"s, "zzz\0a\0"s}) {
+    Keys expected;
+    for (const auto& k : all)
+      if (k.starts_with(prefix)) expected.push_back(k);
+    EXPECT_EQ(ScanPrefixKeys(*store, Domain::kIndexes, prefix), expected) << prefix;
+    Keys seen;
+    ASSERT_TRUE(snapshot
+                    ->ScanPrefix(Domain::kIndexes, prefix,
+                                 [&](std::string_view k, std::string_view) {
+                                   seen.emplace_back(k);
+                                   return true;
+                                 })
+                    .ok());
+    EXPECT_EQ(seen, expected) << prefix;
+  }
+  for (const auto& k : all) EXPECT_EQ(MustGet(*store, Domain::kIndexes, k), "v");
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "active\0P-5\0insertion"s), std::nullopt);
+  EXPECT_EQ(MustGet(*store, Domain::kIndexes, "active\0P-1\0other"s), std::nullopt);
 }
 
 TEST(StoreDigestTest, DigestChangesWithContentAndOnlyWithIt) {

@@ -304,10 +304,13 @@ struct Store::Reads {
     return std::optional<std::string>(std::move(value));
   }
 
+  // A scan from `begin` to `end`; a scan of the keys starting with `begin`
+  // when `prefix` (which lets the domain's prefix filters skip tables).
   static Status Scan(const Rep& rep, const rocksdb::Snapshot* snapshot, Domain domain, std::string_view begin,
-                     std::string_view end, const Visitor& visit) {
+                     std::string_view end, const Visitor& visit, bool prefix = false) {
     rocksdb::ReadOptions options;
     options.snapshot = snapshot;
+    options.prefix_same_as_start = prefix && store::Database::PrefixFiltered(domain, begin);
     const rocksdb::Slice upper(end.data(), end.size());
     if (!end.empty()) options.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(rep.rocks().NewIterator(options, rep.cf(domain)));
@@ -330,7 +333,7 @@ class Store::SnapshotReader final : public StoreReader {
     return Reads::Get(rep_, snapshot_, domain, key);
   }
   Status ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const override {
-    return Reads::Scan(rep_, snapshot_, domain, prefix, PrefixEnd(prefix), visit);
+    return Reads::Scan(rep_, snapshot_, domain, prefix, PrefixEnd(prefix), visit, /*prefix=*/true);
   }
   Status ScanRange(Domain domain, std::string_view begin, std::string_view end,
                    const Visitor& visit) const override {
@@ -376,7 +379,7 @@ Status Store::ScanRange(Domain domain, std::string_view begin, std::string_view 
 }
 
 Status Store::ScanPrefix(Domain domain, std::string_view prefix, const Visitor& visit) const {
-  return ScanRange(domain, prefix, PrefixEnd(prefix), visit);
+  return Reads::Scan(*rep_, nullptr, domain, prefix, PrefixEnd(prefix), visit, /*prefix=*/true);
 }
 
 }  // namespace parcours

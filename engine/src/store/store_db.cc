@@ -15,6 +15,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
 
@@ -75,13 +76,38 @@ rocksdb::CompressionType Supported(std::initializer_list<rocksdb::CompressionTyp
   return rocksdb::kNoCompression;
 }
 
+// The prefix of an index key that its filter knows: the kind and the first
+// part, up to and with the second NUL (person_pw \0 <person> \0, name \0
+// <folded name> \0, active \0 <person> \0 ...). Keys with fewer parts are
+// outside its domain (whole-key filtering still covers them).
+class IndexKeyPrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "parcours.index_prefix.1"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), End(key));
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return End(key) != 0; }
+
+  // Where the prefix ends (just after the second NUL), 0 when there is none.
+  static std::size_t End(const rocksdb::Slice& key) {
+    const std::string_view k(key.data(), key.size());
+    const std::size_t first = k.find('\0');
+    if (first == std::string_view::npos) return 0;
+    const std::size_t second = k.find('\0', first + 1);
+    return second == std::string_view::npos ? 0 : second + 1;
+  }
+};
+
 // Column family options (docs/architecture.md, "Storage options"): index and
 // filter blocks in the block cache (an open reads no table's index; a process
 // touches only what it reads), 16 KB blocks, LZ4 compression with ZSTD at the
 // bottommost level, where most of a large store lies. A bloom filter where
-// point reads look for absent keys (a new id, a request id never seen); none
-// for `events` and `indexes`, read by prefix scans, whose point reads find
-// what they look for: there a filter would cost 1.25 bytes a key for nothing.
+// point reads look for absent keys (a new id, a request id never seen, an
+// import key, a person's active pathway); in `indexes` it also knows each
+// key's prefix (IndexKeyPrefix), so that a scan of a prefix nothing has (a new
+// person's pathways, a name never seen) reads no block. None for `events`,
+// read by pathway, whose reads find what they look for: there a filter would
+// cost 1.25 bytes a key for nothing.
 std::vector<rocksdb::ColumnFamilyDescriptor> Families(const std::shared_ptr<rocksdb::Cache>& cache) {
   auto table = [&cache](bool bloom) {
     rocksdb::BlockBasedTableOptions t;
@@ -91,6 +117,13 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families(const std::shared_ptr<rock
     if (bloom) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     t.cache_index_and_filter_blocks = true;
     t.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Index and filter in 4 KB partitions under a small top level: a read
+    // loads the partitions it needs, not a whole table's filter (about 1 MB
+    // for a 64 MB table), which a small cache would evict and read again.
+    t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    t.partition_filters = bloom;
+    t.metadata_block_size = 4096;
+    t.pin_top_level_index_and_filter = true;
     return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
   };
   rocksdb::ColumnFamilyOptions cf;
@@ -99,15 +132,18 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families(const std::shared_ptr<rock
   cf.compression = Supported({rocksdb::kLZ4Compression, rocksdb::kSnappyCompression});
   cf.bottommost_compression = Supported({rocksdb::kZSTD, rocksdb::kLZ4Compression, rocksdb::kSnappyCompression});
   cf.table_factory = table(true);
-  rocksdb::ColumnFamilyOptions scanned = cf;
-  scanned.table_factory = table(false);
+  rocksdb::ColumnFamilyOptions events = cf;
+  events.table_factory = table(false);
+  rocksdb::ColumnFamilyOptions indexes = cf;
+  indexes.prefix_extractor = std::make_shared<IndexKeyPrefix>();
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf);
   for (int d = 0; d < kDomainCount; ++d) {
     const auto domain = static_cast<Domain>(d);
-    families.emplace_back(DomainName(domain),
-                          domain == Domain::kEvents || domain == Domain::kIndexes ? scanned : cf);
+    families.emplace_back(DomainName(domain), domain == Domain::kEvents    ? events
+                                              : domain == Domain::kIndexes ? indexes
+                                                                           : cf);
   }
   return families;
 }
@@ -140,6 +176,12 @@ Status WalDamaged(const std::string& path, uint64_t recovered, uint64_t acknowle
 }
 
 }  // namespace
+
+bool Database::PrefixFiltered(Domain domain, std::string_view prefix) {
+  if (domain != Domain::kIndexes) return false;
+  const std::size_t end = IndexKeyPrefix::End(rocksdb::Slice(prefix.data(), prefix.size()));
+  return end != 0 && end == prefix.size();
+}
 
 Status Database::Translate(const rocksdb::Status& s, std::string_view doing) const {
   if (s.ok()) return Status::Ok();

@@ -13,6 +13,7 @@
 #include <spdlog/logger.h>
 
 #include "parcours/status.h"
+#include "parcours/store.h"
 #include "store/store_fs.h"
 
 namespace parcours::store {
@@ -47,6 +48,10 @@ class Database {
   // Call after a synced write returned, with writes serialised.
   void RecordAcknowledged();
 
+  // True when a scan of `prefix` in `domain` may use the prefix filters: the
+  // prefix is exactly what the domain's filter knows of a key (see
+  // IndexKeyPrefix in store_db.cc), so the scan stays within one filter prefix.
+  static bool PrefixFiltered(Domain domain, std::string_view prefix);
   // A RocksDB status as a parcours Status (permission problems name the file).
   Status Translate(const rocksdb::Status& s, std::string_view doing) const;
 
