@@ -117,11 +117,30 @@ TEST(GeneratorTest, RowsAreTheSameOnEveryMachine) {
     if (first.empty()) first = item.raw;
     for (unsigned char c : item.raw + "\n") digest = (digest ^ c) * 0x100000001B3ull;
   }
-  EXPECT_EQ(first, R"({"type":"person","recorded":"2026-05-07T15:05:46.000Z","actor":"aurelie.blanc",)"
+  EXPECT_EQ(first, R"({"type":"person","recorded":"2026-05-07T15:05:46.000Z","actor":"lea.moreau",)"
                    R"("person":"P-K7FPS","name":"Clément Schmitt","birth":"2000-08-04","sex":"M",)"
                    R"("allow_duplicate":"yes","attrs":{"education":"0","labour_status":"inactive",)"
                    R"("qpv":"no","rqth":"no","rsa":"no"}})");
-  EXPECT_EQ(digest, 0xFBFAB9E16C9D4C72ull) << std::hex << digest;
+  EXPECT_EQ(digest, 0x5CBC502913BD9535ull) << std::hex << digest;
+}
+
+// One counsellor per 400 persons, each with a caseload of about 75 active
+// pathways; beyond the 40 names, numbered ones.
+TEST(GeneratorTest, CounsellorsGrowWithThePopulation) {
+  for (const auto& [persons, counsellors] :
+       std::vector<std::pair<uint64_t, std::size_t>>{{1, 1}, {400, 1}, {1000, 3}, {20000, 50}}) {
+    Generator g(Options(persons));
+    std::map<std::string, int> persons_of;
+    for (Item item; *g.Next(item);) {
+      if (item.row.type == "person") ++persons_of[item.row.Get("actor")];
+    }
+    EXPECT_EQ(persons_of.size(), counsellors) << persons;
+    if (persons == 20000) {
+      EXPECT_TRUE(persons_of.count("lea.moreau") && persons_of.count("lea.moreau2") &&
+                  persons_of.count("cedric.meyer") && persons_of.count("sophie.bernard2"));
+      for (const auto& [name, n] : persons_of) EXPECT_TRUE(n > 300 && n < 500) << name << " " << n;
+    }
+  }
 }
 
 TEST(GeneratorTest, SkipToGivesTheRowsOfThePersonsSkipped) {

@@ -35,7 +35,8 @@ namespace parcours::rows {
 // | prescriber, < 26        | mission_locale 550, france_travail 250, ccas 30, siae 50, self 70, |
 // |                         | other 50                                                           |
 // | prescriber, others      | france_travail 620, ccas 80, siae 100, self 100, other 100         |
-// | referent                | one of 40 counsellors, uniform; every row's actor                  |
+// | referent                | one counsellor per 400 persons, uniform (about 75 active pathways  |
+// |                         | each); every row's actor                                          |
 // | referral                | exit 80 after 3-45 days (refused 400, dropout 300, moved 200,      |
 // |                         | other 100); else position after 5-40 days                          |
 // | after positioning       | exit 170 after 20-120 days (dropout 450, moved 150, refused 150,   |
@@ -414,7 +415,7 @@ void Draw(DrawnPerson& p, const GeneratorOptions& options, uint64_t number) {
   p.rqth = r.PerMille(age < 26 ? 40 : age < 50 ? 80 : 130);
   p.qpv = r.PerMille(250);
   p.prescriber = r.Pick<Prescriber>(p.rsa ? kPrescriberRsa : age < 26 ? kPrescriberYoung : kPrescriberOthers);
-  p.referent = r.Index(kReferents);
+  p.referent = r.Below(Referents(options.persons));
 
   p.given = r.Index(kGivenNames[p.sex]);
   p.family = r.Index(kFamilyNames);

@@ -51,7 +51,9 @@ constexpr std::string_view kFamilyList[] = {
     "Nguyen",     "Tran",     "Yilmaz",    "Kaya",      "Nowak",   "Lévêque",  "Prévost",   "Étienne",
 };
 
-// Counsellors' user names (first.last, plain ASCII as accounts are).
+// Counsellors' user names (first.last, plain ASCII as accounts are); beyond
+// the list, the same names numbered as accounts of namesakes are
+// (lea.moreau2, ...).
 constexpr std::string_view kReferentList[] = {
     "lea.moreau",      "karim.petit",     "sophie.bernard", "thomas.durand",   "nadia.belkacem",
     "julien.roux",     "claire.fontaine", "mehdi.haddad",   "isabelle.girard", "marc.lefevre",
@@ -105,7 +107,7 @@ constexpr std::string_view kActions[] = {"position",    "start_training", "start
 static_assert(std::size(kGivenFemaleList) == kGivenNames[kF] &&
               std::size(kGivenMaleList) == kGivenNames[kM] &&
               std::size(kGivenEpiceneList) == kGivenNames[kX] && std::size(kFamilyList) == kFamilyNames &&
-              std::size(kReferentList) == kReferents && std::size(kProviderList) == kProviders &&
+              std::size(kReferentList) == kReferentNames && std::size(kProviderList) == kProviders &&
               std::size(kCertificationList) == kCertifications && kVaeCertifications < kCertifications);
 static_assert(std::size(kSexes) == kX + 1 && std::size(kLabourStatuses) == kEmployed + 1 &&
               std::size(kVaeResults) == kNone + 1 && std::size(kPrescribers) == kOtherPrescriber + 1 &&
@@ -205,6 +207,14 @@ class RowWriter {
 
 std::string_view YesNo(bool b) { return b ? "yes" : "no"; }
 
+// The user name of counsellor `index`, in `buffer` beyond the list.
+std::string_view ReferentName(uint32_t index, std::string& buffer) {
+  if (index < kReferentNames) return kReferentList[index];
+  buffer = kReferentList[index % kReferentNames];
+  buffer += std::to_string(index / kReferentNames + 1);
+  return buffer;
+}
+
 std::string_view GivenName(const DrawnPerson& p) {
   return p.sex == kF   ? kGivenFemaleList[p.given]
          : p.sex == kM ? kGivenMaleList[p.given]
@@ -216,7 +226,8 @@ std::string_view GivenName(const DrawnPerson& p) {
 void WriteEvent(Row& row, std::string& raw, const DrawnPerson& p, int seq, const Event& e) {
   RowWriter w(row, raw, e.action <= Action::kExit ? "transition" : "milestone");
   w.Value("recorded", Iso(e.date, e.second));
-  w.Value("actor", kReferentList[p.referent]);
+  std::string referent;
+  w.Value("actor", ReferentName(p.referent, referent));
   w.Value("pathway", p.pathway_id);
   w.Value("seq", Number(seq));
   w.Value("action", kActions[static_cast<int>(e.action)]);
@@ -258,7 +269,8 @@ void WriteEvent(Row& row, std::string& raw, const DrawnPerson& p, int seq, const
 }  // namespace
 
 void WriteRow(Row& row, std::string& raw, const DrawnPerson& p, std::string_view programme, int index) {
-  const std::string_view actor = kReferentList[p.referent];
+  std::string referent;
+  const std::string_view actor = ReferentName(p.referent, referent);
   if (index == 0) {
     RowWriter w(row, raw, "person");
     w.Value("recorded", Iso(p.enrolled, p.second));

@@ -32,7 +32,14 @@ enum Mode : uint16_t { kIndividual, kGroup, kPhone, kVideo };
 // How many words each list has.
 inline constexpr std::size_t kGivenNames[] = {40, 40, 8};  // by Sex: epicene names for X
 inline constexpr std::size_t kFamilyNames = 120;
-inline constexpr std::size_t kReferents = 40;
+inline constexpr std::size_t kReferentNames = 40;
+// One counsellor for this many persons generated: about 75 of them active at
+// the end, a counsellor's usual caseload.
+inline constexpr uint64_t kPersonsPerReferent = 400;
+// How many counsellors a population of `persons` has (at least one).
+inline uint32_t Referents(uint64_t persons) {
+  return static_cast<uint32_t>(persons == 0 ? 1 : (persons + kPersonsPerReferent - 1) / kPersonsPerReferent);
+}
 inline constexpr std::size_t kProviders = 10;
 inline constexpr std::size_t kCertifications = 16;
 inline constexpr std::size_t kVaeCertifications = 8;  // the first ones, also obtained by VAE
@@ -78,7 +85,7 @@ struct DrawnPerson {
   Labour labour = kUnemployed;
   bool rsa = false, rqth = false, qpv = false;
   Prescriber prescriber = kFranceTravail;
-  uint16_t referent = 0;
+  uint32_t referent = 0;  // < Referents(persons)
   Date enrolled;
   int32_t second = 0, enrolled_second = 0;  // of the person row and the enrolment, UTC
   Event events[kMaxEvents];
