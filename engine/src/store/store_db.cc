@@ -24,9 +24,15 @@
 namespace parcours::store {
 namespace {
 
-// When a writer closes with more live write-ahead log files than this, it
-// flushes the memtables to table files (which lets RocksDB delete the logs).
+// When a writer closes with more live write-ahead log files than this, or
+// more bytes in them, it flushes the memtables to table files (which lets
+// RocksDB delete the logs): every later process replays what the live logs
+// hold at its open (about 9 ms a megabyte), so a writer that wrote much (an
+// import, a sweep of passed deadlines) leaves nothing for each command after
+// it to replay. A command writes a kilobyte or two: one in a hundred or so
+// flushes.
 constexpr std::size_t kMaxLiveWalFiles = 4;
+constexpr uint64_t kMaxLiveWalBytes = 256 << 10;
 // ...and a column family with this many level-0 table files, or this many
 // small ones at any level, is compacted.
 constexpr std::size_t kCompactAtLevel0Files = 4;
@@ -338,10 +344,15 @@ void Database::RecordAcknowledged() {
 void Database::KeepSmall() {
   rocksdb::VectorLogPtr wals;
   std::size_t live = 0;
+  uint64_t live_bytes = 0;
   if (db_->GetSortedWalFiles(wals).ok()) {
-    for (const auto& wal : wals) live += wal->Type() == rocksdb::kAliveLogFile ? 1 : 0;
+    for (const auto& wal : wals) {
+      if (wal->Type() != rocksdb::kAliveLogFile) continue;
+      ++live;
+      live_bytes += wal->SizeFileBytes();
+    }
   }
-  if (live > kMaxLiveWalFiles) {
+  if (live > kMaxLiveWalFiles || live_bytes > kMaxLiveWalBytes) {
     rocksdb::FlushOptions flush;
     flush.wait = true;
     rocksdb::Status s = db_->Flush(flush, handles_);
