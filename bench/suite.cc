@@ -1,5 +1,5 @@
 // The benchmark suite's one table (docs/benchmarks.md, "The suite"): each
-// figure of the targets next to its reference measured in the same
+// figure of the scale targets next to its reference measured in the same
 // run, as a ratio, with the target and whether it is met.
 //
 //   build/bin/parcours_suite [--persons N] [--runs K] [--quick] [--write FILE]
