@@ -140,11 +140,13 @@ Status Import(Context& ctx, const ImportOptions& o) {
   ctx.out.Emit(SummaryJson(*summary), human);
   // The others went in; the exit code tells a script that some did not (in
   // this run: a file imported before says so in its line).
-  uint64_t refused = 0;
-  for (const auto& f : summary->files) refused += f.already_imported ? 0 : f.refused;
+  uint64_t refused = 0, written = 0;
+  for (const auto& f : summary->files) {
+    if (f.already_imported) continue;
+    refused += f.refused;
+    written += f.written;
+  }
   if (refused == 0) return Status::Ok();
-  uint64_t written = 0;
-  for (const auto& f : summary->files) written += f.already_imported ? 0 : f.written;
   return Status::Refused(Count(refused) + (refused == 1 ? " row was" : " rows were") + " refused, " +
                              (written == 0 ? "and none imported" : "and the others imported"),
                          "Correct the refused rows in the rejects file and import it: its rows go in as they are.");
