@@ -527,6 +527,24 @@ TEST(StoreIndexFilterTest, PrefixScansAndGetsFindWhatKeyOrderFinds) {
                     .ok());
     EXPECT_EQ(seen, expected) << prefix;
   }
+  // Ranges, within one filter prefix or across several, from a key with a
+  // filter prefix or without one.
+  for (const auto& [begin, end] : std::vector<std::pair<std::string, std::string>>{
+           {"name\0martin\0"s, "name\0martin\0001991"s},
+           {"name\0martin\0"s, "name\0martinez\0\xff"s},
+           {"name\0dupont\0"s, "name\0zzz\0"s},
+           {"person_pw\0P-1\0"s, "person_pw\0P-9\0"s},
+           {"person_pw\0P-2\0"s, "tok\0mas\0"s},
+           {"active\0P-5\0"s, "name\0martin\0001991"s},
+           {"tok\0martin\0P-2"s, "tok\0mas\0P-9"s},
+           {"log\0"s, "log\0000002"s},
+           {"log\0"s, "log\x01"s},
+           {"a"s, "u"s}}) {
+    Keys expected;
+    for (const auto& k : all)
+      if (k >= begin && k < end) expected.push_back(k);
+    EXPECT_EQ(ScanRangeKeys(*store, Domain::kIndexes, begin, end), expected) << begin << " .. " << end;
+  }
   for (const auto& k : all) EXPECT_EQ(MustGet(*store, Domain::kIndexes, k), "v");
   EXPECT_EQ(MustGet(*store, Domain::kIndexes, "active\0P-5\0insertion"s), std::nullopt);
   EXPECT_EQ(MustGet(*store, Domain::kIndexes, "active\0P-1\0other"s), std::nullopt);

@@ -305,12 +305,16 @@ struct Store::Reads {
   }
 
   // A scan from `begin` to `end`; a scan of the keys starting with `begin`
-  // when `prefix` (which lets the domain's prefix filters skip tables).
+  // when `prefix` (which lets the domain's prefix filters skip tables). A
+  // range is read in total order: seeking a key with a filter prefix would
+  // otherwise skip the tables without that prefix, and with them the keys of
+  // the range under the next prefixes.
   static Status Scan(const Rep& rep, const rocksdb::Snapshot* snapshot, Domain domain, std::string_view begin,
                      std::string_view end, const Visitor& visit, bool prefix = false) {
     rocksdb::ReadOptions options;
     options.snapshot = snapshot;
     options.prefix_same_as_start = prefix && store::Database::PrefixFiltered(domain, begin);
+    options.total_order_seek = !prefix;
     const rocksdb::Slice upper(end.data(), end.size());
     if (!end.empty()) options.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(rep.rocks().NewIterator(options, rep.cf(domain)));
