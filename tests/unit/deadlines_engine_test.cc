@@ -3,11 +3,15 @@
 // moves. Workflow files and states: deadlines_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "parcours/engine.h"
+#include "schema/codec.h"
+#include "schema/indexes.h"
+#include "schema/keys.h"
 #include "support/engine_fixture.h"
 
 namespace parcours {
@@ -167,6 +171,11 @@ TEST_F(DeadlineEngineTest, DueFiltersByReferentProgrammeAndDate) {
   ASSERT_TRUE(engine_->Assign(AssignRequest{a, "marc", "lea", ""}).ok());
   EXPECT_EQ(ids(Due("marc")), (std::vector<std::string>{b, a}));
   EXPECT_EQ(ids(Due("lea")), std::vector<std::string>{});
+  // One referent's, up to a date (inclusive) and of one programme.
+  EXPECT_EQ(ids(Due("marc", false, "", "", "2026-02-08")), std::vector<std::string>{b});
+  EXPECT_EQ(ids(Due("marc", false, "", "", "2026-02-09")), (std::vector<std::string>{b, a}));
+  EXPECT_EQ(ids(Due("lea", false, "marc", "insertion", "2026-02-03")), std::vector<std::string>{});
+  EXPECT_EQ(ids(Due("lea", false, "marc", "insertion")), (std::vector<std::string>{b, a}));
 
   auto atelier = engine_->InstallProgramme(
       "programme: atelier\nsteps:\n  - id: open\n    initial: true\n  - id: done\n    final: true\n"
@@ -174,6 +183,52 @@ TEST_F(DeadlineEngineTest, DueFiltersByReferentProgrammeAndDate) {
       "atelier.yaml", "admin");
   ASSERT_TRUE(atelier.ok()) << atelier.status().ToString();
   EXPECT_EQ(ids(Due("lea", true, "", "atelier")), std::vector<std::string>{});
+}
+
+// The index by referent holds the entries of the index by date, no more:
+// opened, moved by an assignment, missed, cleared and reopened by a void in
+// the same batches.
+TEST_F(DeadlineEngineTest, TheIndexByReferentMirrorsTheIndexByDate) {
+  auto scan = [&](const std::string& prefix) {
+    std::vector<std::pair<std::string, std::string>> out;
+    EXPECT_TRUE(store_->ScanPrefix(Domain::kIndexes, prefix, [&](std::string_view k, std::string_view v) {
+      out.emplace_back(k, v);
+      return true;
+    }).ok());
+    return out;
+  };
+  auto mirrored = [&] {
+    std::vector<std::pair<std::string, std::string>> expected;
+    for (const auto& [key, value] : scan(keys::DuePrefix())) {
+      auto due = codec::DecodeDueValue(value);
+      auto parts = ParseDueKey(key);
+      EXPECT_TRUE(due.ok() && parts.ok());
+      if (!due.ok() || !parts.ok()) continue;
+      expected.emplace_back(keys::DueOfReferent(due->referent, parts->due.iso(), parts->pathway, parts->deadline),
+                            value);
+    }
+    std::sort(expected.begin(), expected.end());
+    return expected;
+  };
+  const std::string due_ref = keys::Join({"due_ref", ""});
+  const std::string a = Enroll("Awa Diallo", "2026-01-10");
+  const std::string b = Enroll("Brice Martin", "2026-01-05", "marc");
+  const std::string c = Enroll("Chloé Petit", "2026-01-02");
+  EXPECT_EQ(scan(due_ref).size(), 3u);
+  EXPECT_EQ(scan(due_ref), mirrored());
+  ASSERT_TRUE(engine_->Assign(AssignRequest{a, "marc", "lea", ""}).ok());
+  EXPECT_EQ(scan(keys::DueOfReferentPrefix("marc")).size(), 2u);
+  EXPECT_EQ(scan(due_ref), mirrored());
+  EXPECT_EQ(Process(), 3);  // all three passed: missed
+  EXPECT_EQ(scan(due_ref), mirrored());
+  Advance(c, "exit", "2026-02-01", {{"reason", "moved"}});  // clears positioning, opens the follow-up
+  EXPECT_EQ(scan(due_ref), mirrored());
+  auto voided = engine_->Void(VoidRequest{c, "not an exit", "lea", Events(c).back().seq, ""});
+  ASSERT_TRUE(voided.ok()) << voided.status().ToString();
+  EXPECT_EQ(scan(due_ref), mirrored());
+  Advance(b, "position", "2026-02-10");
+  EXPECT_EQ(scan(keys::DueOfReferentPrefix("marc")).size(), 1u);
+  EXPECT_EQ(scan(due_ref), mirrored());
 }
 
 TEST_F(DeadlineEngineTest, DueRefusesWhatItCannotAnswer) {

@@ -3,6 +3,7 @@
 // engine's side (due, ProcessDeadlines, notes) is in deadlines_engine_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -403,18 +404,41 @@ TEST_F(DeadlineStateTest, StoredStatesKeepTheirDeadlines) {
   EXPECT_EQ(PathwayState::FromJson(bad).status().code(), Status::Code::kCorruption);
 }
 
-TEST_F(DeadlineStateTest, EachOpenDeadlineHasOneDueIndexEntry) {
+TEST_F(DeadlineStateTest, EachOpenDeadlineHasADueEntryByDateAndOneByReferent) {
   Apply(EventKind::kEnroll, "enroll", "2026-01-05", "referral");
-  const auto entries = DeadlineIndexEntries(state_);
-  ASSERT_EQ(entries.size(), 1u);
+  auto entries = DeadlineIndexEntries(state_);
+  std::sort(entries.begin(), entries.end());
+  ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].first, std::string("due\0" "2026-02-04\0W-TEST1\0positioning", 34));
+  EXPECT_EQ(entries[1].first, std::string("due_ref\0lea\0" "2026-02-04\0W-TEST1\0positioning", 42));
+  EXPECT_EQ(entries[1].second, entries[0].second);
   auto value = codec::DecodeDueValue(entries[0].second);
   ASSERT_TRUE(value.ok()) << value.status().ToString();
   EXPECT_EQ(value->programme, "insertion");
   EXPECT_EQ(value->referent, "lea");
   EXPECT_FALSE(value->missed);
+  for (const auto& [key, unused] : entries) {
+    auto parsed = ParseDueKey(key);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(parsed->due, D("2026-02-04"));
+    EXPECT_EQ(parsed->pathway, "W-TEST1");
+    EXPECT_EQ(parsed->deadline, "positioning");
+  }
+  // A pathway without a referent is indexed by date only.
+  state_.referent.clear();
+  EXPECT_EQ(DeadlineIndexEntries(state_).size(), 1u);
   Apply(EventKind::kTransition, "position", "2026-01-20", "positioning");
   EXPECT_TRUE(DeadlineIndexEntries(state_).empty());
+}
+
+TEST(DueKeyTest, MalformedKeysAreRefusedAsCorruption) {
+  using namespace std::string_literals;
+  for (const std::string& key : {"due\0"s, "due\0" "2026-02-04\0W-1"s, "due\0soon\0W-1\0positioning"s,
+                                 "due_ref\0lea\0" "2026-02-04\0W-1"s, "due_ref\0lea"s, ""s}) {
+    auto parsed = ParseDueKey(key);
+    ASSERT_FALSE(parsed.ok()) << key;
+    EXPECT_EQ(parsed.status().code(), Status::Code::kCorruption);
+  }
 }
 
 TEST(DeadlineEventTest, NewKindsRoundTrip) {

@@ -1,7 +1,10 @@
-// Tests for the migration of a store of format 1 (events, states and the
-// values of report and due index entries as JSON text) to the binary encoding (engine/src/core/migrate.cc): a writer backs
-// the store up, then re-encodes it; readers need no migration; an interrupted
-// migration resumes; one that fails leaves writes refused, with the reason.
+// Tests for the migration of a store of an earlier format
+// (engine/src/core/migrate.cc): format 1 (events, states and the values of
+// report and due index entries as JSON text) and format 2 (no index of open
+// deadlines by referent). A writer backs the store up, then re-encodes it
+// and indexes its deadlines by referent; readers need no migration; an
+// interrupted migration resumes; one that fails leaves writes refused, with
+// the reason.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -34,9 +37,16 @@ class MigrateTest : public testing::PopulationTestBase {
     const std::string b = Enroll(NewPerson("Karim Benali", "1985-09-30", "M"), "2026-01-06", "france_travail");
     Advance(b, "position", "2026-02-01");
     const std::string c = Enroll(NewPerson("Sophie Martin", "1978-06-12", "F"), "2026-11-10");  // positioning due
-    pathways_ = {a, b, c};
+    const std::string d = Enroll(NewPerson("Yanis Haddad", "2001-03-15", "M"), "2026-11-15");
+    auto assigned = engine_->Assign(AssignRequest{d, "marc", "counsellor", ""});
+    ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
+    pathways_ = {a, b, c, d};
     views_ = Views();
     due_ = Due();
+    due_of_ = {Due("counsellor"), Due("marc")};
+    ASSERT_EQ(due_of_, (std::vector<std::vector<std::string>>{{c + " positioning 2026-12-10"},
+                                                              {d + " positioning 2026-12-15"}}));
+    ASSERT_EQ(Count(keys::DueOfReferentPrefix("marc")), 1);
     report_ = Report();
     ASSERT_FALSE(due_.empty());
     events_ = JsonValues(*store_, Domain::kEvents).second;
@@ -62,10 +72,11 @@ class MigrateTest : public testing::PopulationTestBase {
     return out;
   }
 
-  // Every open deadline, as `due` reads it from the due index.
-  std::vector<std::string> Due() {
+  // Every open deadline (or one referent's), as `due` reads it.
+  std::vector<std::string> Due(const std::string& referent = "") {
     DueQuery q;
-    q.all = true;
+    q.all = referent.empty();
+    q.referent = referent;
     auto due = engine_->Due(q);
     EXPECT_TRUE(due.ok()) << due.status().ToString();
     std::vector<std::string> out;
@@ -103,16 +114,21 @@ class MigrateTest : public testing::PopulationTestBase {
     return n;
   }
 
-  // Rewrites every state, event, report and due index entry as format 1
-  // wrote them, with the store marked `version` (and `reencode_mark`) in the
-  // same write; then closes it.
-  void ToFormatOne(int version = 1, const std::optional<std::string>& reencode_mark = std::nullopt) {
+  // Makes the store as format `format` wrote it: without the due entries by
+  // referent and, for format 1, with every state, event, report and due index
+  // entry in JSON; marks it `version` (and `reencode_mark`) in the same write,
+  // then closes it.
+  void ToFormat(int format, int version, const std::optional<std::string>& reencode_mark = std::nullopt) {
     WriteBatch batch;
     for (Domain d : {Domain::kPathways, Domain::kEvents, Domain::kIndexes}) {
       ASSERT_TRUE(store_->ScanPrefix(d, "", [&](std::string_view k, std::string_view v) {
+                           if (k.starts_with(keys::Join({"due_ref", ""}))) {
+                             batch.Delete(d, k);
+                             return true;
+                           }
                            // A value that does not decode stays as it is.
                            auto json = codec::FormatOneValue(d, k, v);
-                           if (json.ok() && *json) batch.Put(d, k, **json);
+                           if (format == 1 && json.ok() && *json) batch.Put(d, k, **json);
                            return true;
                          }).ok());
     }
@@ -121,6 +137,7 @@ class MigrateTest : public testing::PopulationTestBase {
     engine_.reset();
     store_.reset();
   }
+  void ToFormatOne() { ToFormat(1, 1); }
 
   void OpenReadOnly(const std::string& path) {
     StoreOptions options;
@@ -131,12 +148,16 @@ class MigrateTest : public testing::PopulationTestBase {
     engine_ = std::make_unique<Engine>(*store_, clock_, io_, log_);
   }
 
-  // The backups beside the store.
-  std::vector<std::string> Backups() const {
+  // The backups beside the store of a store of format `format`.
+  std::vector<std::string> Backups(int format = 1) const {
     std::vector<std::string> out;
+    const std::string prefix = "store.format-" + std::to_string(format) + "-backup-";
     for (const auto& entry : fs::directory_iterator(dir_.path())) {
       const std::string name = entry.path().filename().string();
-      if (name.rfind("store.format-1-backup-", 0) == 0) out.push_back(entry.path().string());
+      if (name.starts_with("store.format-")) {
+        EXPECT_TRUE(name.starts_with(prefix)) << name;
+      }
+      if (name.starts_with(prefix)) out.push_back(entry.path().string());
     }
     return out;
   }
@@ -144,6 +165,7 @@ class MigrateTest : public testing::PopulationTestBase {
   std::vector<std::string> pathways_;
   std::vector<Json> views_;
   std::vector<std::string> due_;
+  std::vector<std::vector<std::string>> due_of_;  // counsellor's, marc's
   Json report_;
   int events_ = 0;        // events in the store after SetUp
   int index_values_ = 0;  // report and due index entries after SetUp
@@ -153,7 +175,7 @@ TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
   ASSERT_NO_FATAL_FAILURE(ToFormatOne());
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
   EXPECT_EQ(store_->schema_version(), kSchemaVersion);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 3));
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 4));
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");
@@ -161,6 +183,8 @@ TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
   EXPECT_EQ(*mark, std::nullopt);
   EXPECT_EQ(Views(), views_);
   EXPECT_EQ(Due(), due_);
+  EXPECT_EQ(Count(keys::DueOfReferentPrefix("marc")), 1);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
   EXPECT_EQ(Report(), report_);
   // And it goes on as before.
   Record(pathways_[1], "interview", "2026-11-20", {{"mode", "video"}});
@@ -187,16 +211,68 @@ TEST_F(MigrateTest, ReadersOfAFormatOneStoreNeedNoMigration) {
   EXPECT_EQ(store_->schema_version(), 1);
   EXPECT_EQ(Views(), views_);
   EXPECT_EQ(Due(), due_);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
   EXPECT_EQ(Report(), report_);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(3, 3));
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(4, 4));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, index_values_);
   EXPECT_TRUE(Backups().empty());
 }
 
-TEST_F(MigrateTest, AnInterruptedMigrationResumesWithoutAnotherBackup) {
-  // As a crash leaves it: marked format 2, values still JSON.
-  ASSERT_NO_FATAL_FAILURE(ToFormatOne(kSchemaVersion, std::string("/somewhere/store.format-1-backup-x")));
+TEST_F(MigrateTest, AWriterBacksUpThenIndexesTheDeadlinesOfAFormatTwoStoreByReferent) {
+  ASSERT_NO_FATAL_FAILURE(ToFormat(2, 2));
+  // A reader reads every deadline of the index by date instead.
+  ASSERT_NO_FATAL_FAILURE(OpenReadOnly(StorePath()));
+  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 0);
+  engine_.reset();
+  store_.reset();
+  EXPECT_TRUE(Backups(2).empty());
+
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  EXPECT_EQ(store_->schema_version(), kSchemaVersion);
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+  EXPECT_EQ(Due(), due_);
+  EXPECT_EQ(Views(), views_);
+  EXPECT_EQ(Report(), report_);
+  auto mark = store_->Get(Domain::kMeta, "reencode");
+  ASSERT_TRUE(mark.ok());
+  EXPECT_EQ(*mark, std::nullopt);
+  // And the index is kept from then on.
+  Advance(pathways_[2], "position", "2026-11-20");
+  EXPECT_EQ(Due("counsellor"), std::vector<std::string>{});
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 1);
+
+  const auto backups = Backups(2);
+  ASSERT_EQ(backups.size(), 1u);
+  engine_.reset();
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenReadOnly(backups[0]));
+  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ(Views(), views_);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+}
+
+TEST_F(MigrateTest, AReaderOfAnUnfinishedMigrationDoesNotTrustTheIndexByReferent) {
+  // As a crash leaves a migration from format 2: marked 3, nothing indexed by referent.
+  ASSERT_NO_FATAL_FAILURE(ToFormat(2, kSchemaVersion, std::string("/somewhere/store.format-2-backup-x")));
+  ASSERT_NO_FATAL_FAILURE(OpenReadOnly(StorePath()));
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 0);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+  engine_.reset();
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
+  EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+  EXPECT_TRUE(Backups(2).empty());
+}
+
+TEST_F(MigrateTest, AnInterruptedMigrationResumesWithoutAnotherBackup) {
+  // As a crash leaves it: marked format 3, values still JSON.
+  ASSERT_NO_FATAL_FAILURE(ToFormat(1, kSchemaVersion, std::string("/somewhere/store.format-1-backup-x")));
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");
@@ -231,6 +307,28 @@ TEST_F(MigrateTest, AFailedMigrationRefusesWritesAndSaysWhy) {
   auto view = engine_->GetPathway(pathways_[1]);
   ASSERT_TRUE(view.ok()) << view.status().ToString();
   EXPECT_EQ(view->state.ToJson(), views_[1]["state"]);
+}
+
+TEST_F(MigrateTest, ADueEntryThatDoesNotDecodeStopsTheMigrationFromFormatTwo) {
+  const std::string bad = keys::Due("2026-12-01", "W-BROKEN", "positioning");
+  {
+    WriteBatch broken;
+    broken.Put(Domain::kIndexes, bad, std::string("\x7f", 1));
+    ASSERT_TRUE(store_->Write(broken).ok());
+  }
+  ASSERT_NO_FATAL_FAILURE(ToFormat(2, 2));
+  ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
+  auto refused = engine_->Assign(AssignRequest{pathways_[2], "marc", "counsellor", ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(refused.status().message().find("could not be migrated to format 3"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("W-BROKEN"), std::string::npos) << refused.status().message();
+  // The backup was taken; the store stays marked as being migrated.
+  EXPECT_EQ(Backups(2).size(), 1u);
+  auto mark = store_->Get(Domain::kMeta, "reencode");
+  ASSERT_TRUE(mark.ok());
+  EXPECT_NE(*mark, std::nullopt);
 }
 
 }  // namespace

@@ -37,10 +37,11 @@ inline constexpr int kDomainCount = 6;
 const char* DomainName(Domain domain);
 
 // The layout version this build reads and writes (meta key "schema_version").
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // The oldest layout version Open() accepts: stores of versions from this one
 // to kSchemaVersion open, and the engine migrates them when it writes
-// (docs/operations.md, "Upgrade"). 1: events and states as JSON text.
+// (docs/operations.md, "Upgrade"). 1: events and states as JSON text;
+// 2: no index of open deadlines by referent.
 inline constexpr int kOldestSchemaVersion = 1;
 
 // A set of puts and deletes applied all together by Store::Write.

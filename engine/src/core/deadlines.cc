@@ -7,28 +7,6 @@ namespace parcours {
 
 using PlannedCommand = Engine::Impl::Planned<CommandResult>;
 
-namespace {
-
-// A due index entry, decoded.
-struct DueKey {
-  Date due;
-  std::string pathway;
-  std::string deadline;
-};
-
-Result<DueKey> ParseDueKey(std::string_view key) {
-  // due \0 <date> \0 <pathway> \0 <deadline>
-  const std::size_t a = key.find('\0');
-  const std::size_t b = a == std::string_view::npos ? a : key.find('\0', a + 1);
-  const std::size_t c = b == std::string_view::npos ? b : key.find('\0', b + 1);
-  if (c == std::string_view::npos) return Status::Corruption("malformed due index entry");
-  const auto due = Date::ParseIso(key.substr(a + 1, b - a - 1));
-  if (!due) return Status::Corruption("due index entry with a bad date");
-  return DueKey{*due, std::string(key.substr(b + 1, c - b - 1)), std::string(key.substr(c + 1))};
-}
-
-}  // namespace
-
 Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
   if (q.all && !q.referent.empty()) {
     return Status::Refused("everyone's deadlines and those of referent " + Quoted(q.referent) +
@@ -48,7 +26,12 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
   const StoreReader& r = *snapshot;
   if (!q.programme.empty()) PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(r, q.programme).status());
 
-  // The index is in due date order: soonest first.
+  // Both indexes are in due date order: soonest first. One referent's
+  // deadlines are read from their own index where the store has it (format
+  // 3, its migration finished: a reader of an older store scans them all).
+  PARCOURS_ASSIGN_OR_RETURN(bool by_referent, impl_->HasDueOfReferent(r));
+  by_referent = by_referent && !referent.empty();
+  const std::string prefix = by_referent ? keys::DueOfReferentPrefix(referent) : keys::DuePrefix();
   std::vector<DueKey> found;
   Status decode;
   auto visit = [&](std::string_view k, std::string_view v) {
@@ -64,10 +47,9 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
     return true;
   };
   if (before) {
-    PARCOURS_RETURN_IF_ERROR(r.ScanRange(Domain::kIndexes, keys::DuePrefix(),
-                                         keys::Join({"due", before->plus_days(1).iso()}), visit));
+    PARCOURS_RETURN_IF_ERROR(r.ScanRange(Domain::kIndexes, prefix, prefix + before->plus_days(1).iso(), visit));
   } else {
-    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, keys::DuePrefix(), visit));
+    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, prefix, visit));
   }
   PARCOURS_RETURN_IF_ERROR(decode);
 

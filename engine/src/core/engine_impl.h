@@ -214,6 +214,9 @@ struct Engine::Impl {
   // Brings a store of an earlier format to kSchemaVersion, after a backup
   // copy; run when a writer opens (migrate.cc).
   Status MigrateStore();
+  // True when `r` has the index of open deadlines by referent: a store of
+  // format 3 whose migration has finished (migrate.cc).
+  Result<bool> HasDueOfReferent(const StoreReader& r) const;
   // A command's result as stored with its request id, and back.
   static Json Stored(const CommandResult& r);
   static Json Stored(const Person& p) { return p.ToJson(); }

@@ -2,17 +2,22 @@
 //
 // Format 1 held events, pathway states and the values of report and due
 // index entries as JSON text; format 2 holds them in the binary encoding of
-// schema/codec.h (the decoders read both). A writer
-// opening a format-1 store:
-//   1. copies it beside itself, to <store>.format-1-backup-<UTC time>;
-//   2. marks it format 2, with the `reencode` meta key naming the copy, in one
-//      synced write: from then on an older parcours refuses the store instead
-//      of meeting values it cannot read;
-//   3. re-encodes every state, event and index entry still in JSON, in
-//      batches;
+// schema/codec.h (the decoders read both). Format 3 adds the index of open
+// deadlines by referent (keys::DueOfReferent). A writer opening a store of
+// format 1 or 2:
+//   1. copies it beside itself, to <store>.format-<N>-backup-<UTC time>;
+//   2. marks it format 3, with the `reencode` meta key (keys::Migrating)
+//      naming the copy, in one synced write: from then on an older parcours
+//      refuses the store instead of meeting values it cannot read or writing
+//      without keeping the new index;
+//   3. runs the steps from its format on, in batches: re-encodes every state,
+//      event and index entry still in JSON (from 1); adds a due-by-referent
+//      entry for every due entry (from 1 and 2);
 //   4. deletes the `reencode` key, synced.
-// Step 3 leaves binary values as they are, so a writer that finds the key
-// (a migration interrupted by a crash) simply runs it again.
+// Both steps can run again over their own output (step 3 leaves binary
+// values as they are and puts the same entries again), so a writer that finds
+// the key (a migration interrupted by a crash, from a format it no longer
+// knows) runs them all.
 #include <filesystem>
 
 #include "core/engine_impl.h"
@@ -22,8 +27,8 @@ namespace {
 
 constexpr std::size_t kBatch = 1024;  // values re-encoded per write
 
-// <store>.format-1-backup-<UTC time>, or with -2, -3... when taken.
-std::string BackupPath(const std::string& store_path, const std::string& timestamp) {
+// <store>.format-<from>-backup-<UTC time>, or with -2, -3... when taken.
+std::string BackupPath(const std::string& store_path, int from, const std::string& timestamp) {
   std::filesystem::path store(store_path);
   if (!store.has_filename()) store = store.parent_path();  // "store/" -> "store"
   // 2026-11-21T10:15:00.123Z -> 20261121T101500Z
@@ -31,7 +36,7 @@ std::string BackupPath(const std::string& store_path, const std::string& timesta
   for (char c : timestamp.substr(0, timestamp.find('.')))
     if (c != ':' && c != '-' && c != 'Z') stamp += c;
   stamp += 'Z';
-  const std::string base = store.string() + ".format-1-backup-" + stamp;
+  const std::string base = store.string() + ".format-" + std::to_string(from) + "-backup-" + stamp;
   std::string path = base;
   std::error_code ec;
   for (int n = 2; std::filesystem::exists(path, ec); ++n) path = base + "-" + std::to_string(n);
@@ -65,41 +70,85 @@ Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
   return Status::Ok();
 }
 
+// Adds keys::DueOfReferent beside every due index entry of a pathway with a
+// referent (the referent is in the entry's value).
+Status AddDueOfReferent(Store& store, uint64_t& count) {
+  WriteBatch batch;
+  Status failed;
+  PARCOURS_RETURN_IF_ERROR(
+      store.ScanPrefix(Domain::kIndexes, keys::DuePrefix(), [&](std::string_view key, std::string_view value) {
+        auto due = codec::DecodeDueValue(value);
+        auto parts = ParseDueKey(key);
+        if (!due.ok() || !parts.ok()) {
+          failed = Status::Corruption("index entry " + EchoText(key) + ": " +
+                                      (due.ok() ? parts.status() : due.status()).message());
+          return false;
+        }
+        if (due->referent.empty()) return true;
+        batch.Put(Domain::kIndexes, keys::DueOfReferent(due->referent, parts->due.iso(), parts->pathway, parts->deadline),
+                  std::string(value));
+        ++count;
+        if (batch.Count() >= kBatch) {
+          failed = store.Write(batch, WriteOptions{false});
+          batch = WriteBatch();
+          return failed.ok();
+        }
+        return true;
+      }));
+  PARCOURS_RETURN_IF_ERROR(failed);
+  if (batch.Count() > 0) PARCOURS_RETURN_IF_ERROR(store.Write(batch, WriteOptions{false}));
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<bool> Engine::Impl::HasDueOfReferent(const StoreReader& r) const {
+  if (store.schema_version() < 3) return false;
+  PARCOURS_ASSIGN_OR_RETURN(auto pending, r.Get(Domain::kMeta, keys::Migrating()));
+  return !pending;
+}
 
 Status Engine::Impl::MigrateStore() {
   if (store.read_only()) return Status::Ok();
-  PARCOURS_ASSIGN_OR_RETURN(auto pending, store.Get(Domain::kMeta, keys::Reencode()));
+  PARCOURS_ASSIGN_OR_RETURN(auto pending, store.Get(Domain::kMeta, keys::Migrating()));
   if (store.schema_version() == kSchemaVersion && !pending) return Status::Ok();
   auto fail = [&](const Status& s) {
     return Status::Unavailable("the store at " + store.path() + " could not be migrated to format " +
                                    std::to_string(kSchemaVersion) + ": " + s.message(),
                                "Nothing was written. See docs/operations.md, \"Upgrade\".");
   };
+  // The format the steps start from: unknown when a migration was interrupted.
+  int from = kOldestSchemaVersion;
   std::string backup = pending.value_or("");
   if (store.schema_version() < kSchemaVersion) {
-    backup = BackupPath(store.path(), clock.now_timestamp());
+    from = store.schema_version();
+    backup = BackupPath(store.path(), from, clock.now_timestamp());
     if (Status s = store.Checkpoint(backup); !s.ok()) return fail(s);
     if (log) log->info("migrating {} to format {}: a copy of it as it was is in {}", store.path(), kSchemaVersion, backup);
     WriteBatch mark;
-    mark.Put(Domain::kMeta, keys::Reencode(), backup);
+    mark.Put(Domain::kMeta, keys::Migrating(), backup);
     if (Status s = store.SetSchemaVersion(kSchemaVersion, mark); !s.ok()) return fail(s);
   }
-  uint64_t states = 0, events = 0, entries = 0;
+  uint64_t states = 0, events = 0, entries = 0, due_of_referent = 0;
   Status s;
-  for (auto [domain, count] : {std::pair{Domain::kPathways, &states}, std::pair{Domain::kEvents, &events},
-                               std::pair{Domain::kIndexes, &entries}}) {
-    if (s = ReencodeDomain(store, domain, *count); !s.ok()) break;
+  if (from < 2) {
+    for (auto [domain, count] : {std::pair{Domain::kPathways, &states}, std::pair{Domain::kEvents, &events},
+                                 std::pair{Domain::kIndexes, &entries}}) {
+      if (s = ReencodeDomain(store, domain, *count); !s.ok()) break;
+    }
   }
+  if (s.ok()) s = AddDueOfReferent(store, due_of_referent);
   if (s.ok()) {
     WriteBatch done;
-    done.Delete(Domain::kMeta, keys::Reencode());
+    done.Delete(Domain::kMeta, keys::Migrating());
     s = store.Write(done, WriteOptions{true});
   }
   if (!s.ok()) return fail(s);
   if (log) {
-    log->info("migrated {} to format {}: {} pathway states, {} events and {} index entries re-encoded (backup: {})",
-              store.path(), kSchemaVersion, states, events, entries, backup);
+    log->info(
+        "migrated {} to format {}: {} pathway states, {} events and {} index entries re-encoded, {} due entries "
+        "indexed by referent (backup: {})",
+        store.path(), kSchemaVersion, states, events, entries, due_of_referent, backup);
   }
   return Status::Ok();
 }

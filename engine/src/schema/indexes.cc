@@ -28,10 +28,25 @@ std::pair<std::string, std::string> DayIndexEntry(const PathwayState& s, const E
 IndexEntries DeadlineIndexEntries(const PathwayState& s) {
   IndexEntries out;
   for (const auto& [deadline, open] : s.deadlines) {
-    out.emplace_back(keys::Due(open.due.iso(), s.id, deadline),
-                     codec::EncodeDueValue(DueValue{s.programme, s.referent, open.missed}));
+    std::string value = codec::EncodeDueValue(DueValue{s.programme, s.referent, open.missed});
+    const std::string due = open.due.iso();
+    if (!s.referent.empty()) out.emplace_back(keys::DueOfReferent(s.referent, due, s.id, deadline), value);
+    out.emplace_back(keys::Due(due, s.id, deadline), std::move(value));
   }
   return out;
+}
+
+Result<DueKey> ParseDueKey(std::string_view key) {
+  // [due_ref \0 <referent> \0 | due \0] <date> \0 <pathway> \0 <deadline>
+  const std::string by_referent = keys::Join({"due_ref", ""});
+  std::size_t a = key.find('\0');
+  if (key.starts_with(by_referent)) a = key.find('\0', by_referent.size());
+  const std::size_t b = a == std::string_view::npos ? a : key.find('\0', a + 1);
+  const std::size_t c = b == std::string_view::npos ? b : key.find('\0', b + 1);
+  if (c == std::string_view::npos) return Status::Corruption("malformed due index entry");
+  const auto due = Date::ParseIso(key.substr(a + 1, b - a - 1));
+  if (!due) return Status::Corruption("due index entry with a bad date");
+  return DueKey{*due, std::string(key.substr(b + 1, c - b - 1)), std::string(key.substr(c + 1))};
 }
 
 }  // namespace parcours

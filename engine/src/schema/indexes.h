@@ -34,12 +34,22 @@ struct DueValue {
 
 // Index entries implied by a pathway's state (not by its events): the
 // person's pathways, the active one per programme, open pathways by
-// programme and referent, and open deadlines by due date.
+// programme and referent, and open deadlines by due date and by referent.
 IndexEntries StateIndexEntries(const PathwayState& state);
 
-// One entry per open deadline of `state` (missed or not):
-// keys::Due(due, pathway, deadline) -> DueValue, encoded by schema/codec.h.
+// Two entries per open deadline of `state` (missed or not), the same value
+// under both keys: keys::Due(due, pathway, deadline) and, when the pathway
+// has a referent, keys::DueOfReferent(referent, due, pathway, deadline) ->
+// DueValue, encoded by schema/codec.h.
 IndexEntries DeadlineIndexEntries(const PathwayState& state);
+
+// A due index key (keys::Due or keys::DueOfReferent), decoded.
+struct DueKey {
+  Date due;
+  std::string pathway;
+  std::string deadline;
+};
+Result<DueKey> ParseDueKey(std::string_view key);
 
 // The report index entry of an effective dated event: keys::Day -> DayValue,
 // encoded by schema/codec.h.

@@ -111,6 +111,13 @@ inline std::string Due(std::string_view due, std::string_view pathway, std::stri
   return Join({"due", due, pathway, deadline});
 }
 inline std::string DuePrefix() { return Join({"due", ""}); }
+// due_ref \0 <referent> \0 <due date> \0 <pathway> \0 <deadline> -> DueValue:
+// the same entries by referent (from format 3), for `due` of one caseload
+inline std::string DueOfReferent(std::string_view referent, std::string_view due, std::string_view pathway,
+                                 std::string_view deadline) {
+  return Join({"due_ref", referent, due, pathway, deadline});
+}
+inline std::string DueOfReferentPrefix(std::string_view referent) { return Join({"due_ref", referent, ""}); }
 
 // meta: import \0 <SHA-256 of a file> -> how far its import went (core/import.cc)
 inline std::string ImportCheckpoint(std::string_view sha256_hex) { return Join({"import", sha256_hex}); }
@@ -141,8 +148,9 @@ inline std::string Log(uint64_t n) { return Join({"log", LogNumber(n)}); }
 inline std::string LogPrefix() { return Join({"log", ""}); }
 inline std::string LogEnd() { return std::string("log") + '\x01'; }  // just after every log key
 inline std::string LogHead() { return "log_head"; }
-// Set while a migration re-encodes values (core/migrate.cc): the backup's path.
-inline std::string Reencode() { return "reencode"; }
+// Set while a migration runs (core/migrate.cc): the backup's path. (Named
+// after the first migration, which re-encoded values.)
+inline std::string Migrating() { return "reencode"; }
 inline std::string Cursor(std::string_view subscriber) { return Join({"cursor", subscriber}); }
 
 // meta: request ids of write commands (idempotency)
