@@ -65,7 +65,7 @@ TEST_F(PluginsTest, ListShowsLoadedPluginsAndSkipsBrokenOnes) {
   const Json j = r.json();
   ASSERT_EQ(j["plugins"].size(), 1u);
   EXPECT_EQ(j["plugins"][0]["name"], "good");
-  EXPECT_EQ(j["plugins"][0]["provides"]["guards"], Json::array({"good.adults_only"}));
+  EXPECT_EQ(j["plugins"][0]["provides"]["guards"], Json::array({"good.adults_only", "good.short_history"}));
   ASSERT_EQ(j["errors"].size(), 1u);
   EXPECT_TRUE(Contains(j["errors"][0]["message"].get<std::string>(), "built for plugin ABI 2.0"));
 }

@@ -24,6 +24,11 @@ void Init(parcours::sdk::Plugin& plugin) {
     const int age = ctx.value("/person/age"_json_pointer, 0);
     return age >= 18 ? Verdict::Allow() : Verdict::Refuse("the person is under 18 (" + std::to_string(age) + ")");
   });
+  plugin.AddGuard("short_history", "Refuses a pathway that has three events or more", [](const Json& ctx) {
+    const auto history = ctx.find("history");
+    const std::size_t events = history != ctx.end() && history->is_array() ? history->size() : 0;
+    return events < 3 ? Verdict::Allow() : Verdict::Refuse("the pathway has " + std::to_string(events) + " events");
+  });
   plugin.AddBeforeCommit("stamp", "Adds a field naming the plugin", [](const Json&) {
     return Json{{"stamped_by", "good"}};
   });

@@ -27,7 +27,7 @@ TEST_F(PluginHostTest, LoadsAGoodPluginAndListsWhatItProvides) {
   EXPECT_EQ(p.name, "good");
   EXPECT_EQ(p.version, "1.2.3");
   EXPECT_EQ(p.abi_major, PARCOURS_ABI_MAJOR);
-  EXPECT_EQ(p.guards, std::vector<std::string>{"good.adults_only"});
+  EXPECT_EQ(p.guards, (std::vector<std::string>{"good.adults_only", "good.short_history"}));
   EXPECT_EQ(p.before_commit, std::vector<std::string>{"good.stamp"});
   EXPECT_EQ(p.after_commit, std::vector<std::string>{"good.count"});
   EXPECT_EQ(p.field_types, std::vector<std::string>{"good.even"});

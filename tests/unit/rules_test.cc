@@ -72,6 +72,16 @@ transitions:
     to: exited
     guards:
       - plugin: throwing_guard.explodes
+milestones:
+  - id: call
+    in: any
+    guards:
+      - when: "len(history) == 0"
+        message: "no history"
+  - id: meeting
+    in: any
+    guards:
+      - plugin: good.short_history
 )";
 
 class RulesTest : public testing::EngineTestBase {
@@ -151,6 +161,29 @@ TEST_F(RulesTest, ConditionGuardRefusesWithItsMessage) {
   EXPECT_TRUE(in_time.ok()) << in_time.status().ToString();
 }
 
+// The history is read for plugin hooks, which receive the whole context,
+// and for the conditions that name it (a condition cannot read an event: it
+// is a group of fields); other rules need not read it.
+TEST_F(RulesTest, PluginsAndConditionsThatReadTheHistoryAreGivenIt) {
+  auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+  const std::string id = enrolled->state.id;
+  auto record = [&](const std::string& milestone) {
+    return engine_->Record(RecordRequest{id, milestone, "2026-11-02", {}, "lea", ""});
+  };
+  auto call = record("call");  // history: the enrolment, not []
+  ASSERT_TRUE(call.status().IsRefused()) << call.status().ToString();
+  EXPECT_NE(call.status().message().find("'history' holds an object"), std::string::npos)
+      << call.status().message();
+  ASSERT_TRUE(record("meeting").ok());  // history: the enrolment
+  ASSERT_TRUE(record("meeting").ok());  // the enrolment and a meeting
+  const std::string before = Digest();
+  auto another = record("meeting");
+  ASSERT_TRUE(another.status().IsRefused()) << another.status().ToString();
+  EXPECT_EQ(another.status().message(), "the pathway has 3 events");
+  EXPECT_EQ(Digest(), before);
+}
+
 TEST_F(RulesTest, DerivedFieldTakesTheFirstMatchingRule) {
   auto enrolled = Enroll(AddPerson("Awa Diallo", "1991-04-02"), "2026-11-01");
   ASSERT_TRUE(enrolled.ok());
@@ -208,7 +241,7 @@ TEST_F(RulesTest, InstallRefusesReferencesToMissingPluginsAndBadConditions) {
   WorkflowLoad load = LoadWorkflowText(kRulesWorkflow, "rules.yaml", &none);
   std::vector<std::string> messages;
   for (const auto& p : load.problems) messages.push_back(p.ToString());
-  ASSERT_EQ(messages.size(), 5u) << ::testing::PrintToString(messages);
+  ASSERT_EQ(messages.size(), 6u) << ::testing::PrintToString(messages);
   EXPECT_EQ(messages[0],
             "rules.yaml:17: enrolment guard #1: guard \"good.adults_only\": plugin \"good\" is not loaded "
             "(see {cmd:plugins.list})");

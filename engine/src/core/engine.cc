@@ -266,7 +266,8 @@ Result<PlannedCommand> Engine::Impl::PlanEnroll(const StoreReader& r, const Enro
   e.data = Json{{"person", person.id}, {"programme", wf->id}, {"version", version}, {"referent", referent}};
   if (!wf->enrolment_rules.empty()) {
     PARCOURS_ASSIGN_OR_RETURN(Json ctx,
-                              RuleContext(r, *wf, version, nullptr, e, person, person.birth, as.clock.today()));
+                              RuleContext(r, *wf, version, nullptr, e, person, person.birth, as.clock.today(),
+                                          /*with_history=*/false));
     PARCOURS_RETURN_IF_ERROR(ApplyRules(wf->enrolment_rules, *wf, ctx, e));
   }
   PathwayState state;

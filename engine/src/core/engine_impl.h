@@ -468,9 +468,11 @@ struct Engine::Impl {
 
   // The rule context of a command (docs/workflow-format.md, "Rule context"):
   // what conditions and plugin hooks see. `state` is null for an enrolment.
-  // (core/rules_context.cc)
+  // The pathway's history is read only `with_history` (ReadsHistory);
+  // otherwise `history` is empty. (core/rules_context.cc)
   Result<Json> RuleContext(const StoreReader& r, const Workflow& wf, int version, const PathwayState* state,
-                           const Event& e, const Person& person, Date person_birth, Date today) const;
+                           const Event& e, const Person& person, Date person_birth, Date today,
+                           bool with_history) const;
   // Puts `fields` in the context, under "fields" and at the top level.
   static void SetFields(Json& ctx, const Json& fields);
   // Guards, then derived fields (added to e.fields). A refusal or a failing

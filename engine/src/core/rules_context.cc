@@ -6,11 +6,36 @@ namespace parcours {
 
 // The rule context of a command (docs/workflow-format.md, "Rule context"):
 // what conditions and plugin hooks see. `state` is null for an enrolment.
+namespace {
+
+// True when `rules` may read the pathway's history: a plugin's guard or
+// action (they receive the whole context), or a condition that names it. The
+// other commands need not read the pathway's events (an import records a
+// follow-up with a guard on each exited pathway).
+bool ReadsHistory(const ActionRules& rules) {
+  auto names_it = [](const std::optional<rules::Expression>& when) {
+    if (!when) return false;
+    for (const auto& name : when->Identifiers())
+      if (name == "history" || name.starts_with("history.")) return true;
+    return false;
+  };
+  for (const auto& guard : rules.guards)
+    if (!guard.plugin.empty() || names_it(guard.when)) return true;
+  for (const auto& d : rules.derive) {
+    if (!d.plugin.empty()) return true;
+    for (const auto& rule : d.rules)
+      if (names_it(rule.when)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<Json> Engine::Impl::RuleContext(const StoreReader& r, const Workflow& wf, int version,
                                        const PathwayState* state, const Event& e, const Person& person,
-                                       Date person_birth, Date today) const {
+                                       Date person_birth, Date today, bool with_history) const {
   Json history = Json::array();
-  if (state) {
+  if (state && with_history) {
     PARCOURS_ASSIGN_OR_RETURN(auto events, LoadEvents(r, state->id));
     const auto voided = VoidedSeqs(events);
     for (const auto& past : events) {
@@ -137,7 +162,7 @@ Status Engine::Impl::CheckRules(const StoreReader& r, const ActionRules& rules, 
     return p.status();
   }
   PARCOURS_ASSIGN_OR_RETURN(Json ctx,
-                            RuleContext(r, wf, state.version, &state, e, person, birth, clock.today()));
+                            RuleContext(r, wf, state.version, &state, e, person, birth, clock.today(), ReadsHistory(rules)));
   return ApplyRules(rules, wf, ctx, e);
 }
 
