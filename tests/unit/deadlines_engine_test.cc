@@ -185,7 +185,8 @@ TEST_F(DeadlineEngineTest, DueFiltersByReferentProgrammeAndDate) {
   EXPECT_EQ(ids(Due("lea", true, "", "atelier")), std::vector<std::string>{});
 }
 
-// The index by referent holds the entries of the index by date, no more:
+// The index by referent holds the entries of the index by date (missed ones
+// apart), no more:
 // opened, moved by an assignment, missed, cleared and reopened by a void in
 // the same batches.
 TEST_F(DeadlineEngineTest, TheIndexByReferentMirrorsTheIndexByDate) {
@@ -199,7 +200,13 @@ TEST_F(DeadlineEngineTest, TheIndexByReferentMirrorsTheIndexByDate) {
   };
   auto mirrored = [&] {
     std::vector<std::pair<std::string, std::string>> expected;
-    for (const auto& [key, value] : scan(keys::DuePrefix())) {
+    auto by_date = scan(keys::DuePrefix());
+    for (const auto& [key, value] : by_date) EXPECT_FALSE(codec::DecodeDueValue(value)->missed) << key;
+    for (const auto& [key, value] : scan(keys::DueMissedPrefix())) {
+      EXPECT_TRUE(codec::DecodeDueValue(value)->missed) << key;
+      by_date.emplace_back(key, value);
+    }
+    for (const auto& [key, value] : by_date) {
       auto due = codec::DecodeDueValue(value);
       auto parts = ParseDueKey(key);
       EXPECT_TRUE(due.ok() && parts.ok());
@@ -219,10 +226,19 @@ TEST_F(DeadlineEngineTest, TheIndexByReferentMirrorsTheIndexByDate) {
   ASSERT_TRUE(engine_->Assign(AssignRequest{a, "marc", "lea", ""}).ok());
   EXPECT_EQ(scan(keys::DueOfReferentPrefix("marc")).size(), 2u);
   EXPECT_EQ(scan(due_ref), mirrored());
-  EXPECT_EQ(Process(), 3);  // all three passed: missed
+  EXPECT_EQ(Process(), 3);  // all three passed: missed, and apart
+  EXPECT_EQ(scan(keys::DueMissedPrefix()).size(), 3u);
+  EXPECT_TRUE(scan(keys::DuePrefix()).empty());
   EXPECT_EQ(scan(due_ref), mirrored());
   Advance(c, "exit", "2026-02-01", {{"reason", "moved"}});  // clears positioning, opens the follow-up
   EXPECT_EQ(scan(due_ref), mirrored());
+  // Everyone's: the missed ones and the others, soonest first.
+  auto all = Due("lea", /*all=*/true);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<std::string> order;
+  for (const auto& d : *all) order.push_back(d.state.id + " " + d.deadline + " " + d.due.iso());
+  EXPECT_EQ(order, (std::vector<std::string>{b + " positioning 2026-02-04", a + " positioning 2026-02-09",
+                                             c + " follow_up 2026-08-01"}));
   auto voided = engine_->Void(VoidRequest{c, "not an exit", "lea", Events(c).back().seq, ""});
   ASSERT_TRUE(voided.ok()) << voided.status().ToString();
   EXPECT_EQ(scan(due_ref), mirrored());

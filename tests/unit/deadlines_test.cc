@@ -424,6 +424,17 @@ TEST_F(DeadlineStateTest, EachOpenDeadlineHasADueEntryByDateAndOneByReferent) {
     EXPECT_EQ(parsed->pathway, "W-TEST1");
     EXPECT_EQ(parsed->deadline, "positioning");
   }
+  // Once missed, it is indexed apart from those still to record.
+  state_.deadlines.at("positioning").missed = true;
+  entries = DeadlineIndexEntries(state_);
+  std::sort(entries.begin(), entries.end());
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].first, std::string("due_missed\0" "2026-02-04\0W-TEST1\0positioning", 41));
+  EXPECT_EQ(entries[1].first, std::string("due_ref\0lea\0" "2026-02-04\0W-TEST1\0positioning", 42));
+  auto parsed = ParseDueKey(entries[0].first);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->due, D("2026-02-04"));
+  EXPECT_EQ(parsed->pathway, "W-TEST1");
   // A pathway without a referent is indexed by date only.
   state_.referent.clear();
   EXPECT_EQ(DeadlineIndexEntries(state_).size(), 1u);

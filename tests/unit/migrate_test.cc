@@ -40,18 +40,26 @@ class MigrateTest : public testing::PopulationTestBase {
     const std::string d = Enroll(NewPerson("Yanis Haddad", "2001-03-15", "M"), "2026-11-15");
     auto assigned = engine_->Assign(AssignRequest{d, "marc", "counsellor", ""});
     ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
-    pathways_ = {a, b, c, d};
+    const std::string e = Enroll(NewPerson("Lina Moreau", "1996-07-21", "F"), "2026-09-01");  // missed
+    auto missed = engine_->ProcessDeadlines();
+    ASSERT_TRUE(missed.ok()) << missed.status().ToString();
+    ASSERT_EQ(*missed, 1);
+    pathways_ = {a, b, c, d, e};
     views_ = Views();
     due_ = Due();
     due_of_ = {Due("counsellor"), Due("marc")};
-    ASSERT_EQ(due_of_, (std::vector<std::vector<std::string>>{{c + " positioning 2026-12-10"},
-                                                              {d + " positioning 2026-12-15"}}));
+    ASSERT_EQ(due_of_, (std::vector<std::vector<std::string>>{
+                           {e + " positioning 2026-10-01", c + " positioning 2026-12-10"},
+                           {d + " positioning 2026-12-15"}}));
+    ASSERT_EQ(due_, (std::vector<std::string>{e + " positioning 2026-10-01", c + " positioning 2026-12-10",
+                                              d + " positioning 2026-12-15"}));
     ASSERT_EQ(Count(keys::DueOfReferentPrefix("marc")), 1);
+    ASSERT_EQ(Count(keys::DueMissedPrefix()), 1);
     report_ = Report();
     ASSERT_FALSE(due_.empty());
     events_ = JsonValues(*store_, Domain::kEvents).second;
     ASSERT_GE(events_, 7);
-    index_values_ = Count(keys::DayPrefix()) + Count(keys::DuePrefix());
+    index_values_ = Count(keys::DayPrefix()) + Count(keys::DuePrefix()) + Count(keys::DueMissedPrefix());
     ASSERT_GT(Count(keys::DuePrefix()), 0);
     ASSERT_GE(Count(keys::DayPrefix()), 5);
   }
@@ -126,9 +134,15 @@ class MigrateTest : public testing::PopulationTestBase {
                              batch.Delete(d, k);
                              return true;
                            }
+                           std::string key(k);
+                           if (k.starts_with(keys::DueMissedPrefix())) {  // with the others
+                             batch.Delete(d, k);
+                             key = keys::DuePrefix() + key.substr(keys::DueMissedPrefix().size());
+                             batch.Put(d, key, v);
+                           }
                            // A value that does not decode stays as it is.
-                           auto json = codec::FormatOneValue(d, k, v);
-                           if (format == 1 && json.ok() && *json) batch.Put(d, k, **json);
+                           auto json = codec::FormatOneValue(d, key, v);
+                           if (format == 1 && json.ok() && *json) batch.Put(d, key, **json);
                            return true;
                          }).ok());
     }
@@ -175,7 +189,8 @@ TEST_F(MigrateTest, AWriterBacksUpThenReencodesAFormatOneStore) {
   ASSERT_NO_FATAL_FAILURE(ToFormatOne());
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
   EXPECT_EQ(store_->schema_version(), kSchemaVersion);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 4));
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(0, 5));
+  EXPECT_EQ(Count(keys::DueMissedPrefix()), 1);
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");
@@ -213,7 +228,7 @@ TEST_F(MigrateTest, ReadersOfAFormatOneStoreNeedNoMigration) {
   EXPECT_EQ(Due(), due_);
   EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
   EXPECT_EQ(Report(), report_);
-  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(4, 4));
+  EXPECT_EQ(JsonValues(*store_, Domain::kPathways), std::make_pair(5, 5));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, index_values_);
   EXPECT_TRUE(Backups().empty());
 }
@@ -231,7 +246,9 @@ TEST_F(MigrateTest, AWriterBacksUpThenIndexesTheDeadlinesOfAFormatTwoStoreByRefe
 
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
   EXPECT_EQ(store_->schema_version(), kSchemaVersion);
-  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 3);
+  EXPECT_EQ(Count(keys::DueMissedPrefix()), 1);
+  EXPECT_EQ(Count(keys::DuePrefix()), 2);  // the missed one moved apart
   EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
   EXPECT_EQ(Due(), due_);
   EXPECT_EQ(Views(), views_);
@@ -241,8 +258,8 @@ TEST_F(MigrateTest, AWriterBacksUpThenIndexesTheDeadlinesOfAFormatTwoStoreByRefe
   EXPECT_EQ(*mark, std::nullopt);
   // And the index is kept from then on.
   Advance(pathways_[2], "position", "2026-11-20");
-  EXPECT_EQ(Due("counsellor"), std::vector<std::string>{});
-  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 1);
+  EXPECT_EQ(Due("counsellor"), std::vector<std::string>{due_of_[0][0]});  // the missed one is left
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
 
   const auto backups = Backups(2);
   ASSERT_EQ(backups.size(), 1u);
@@ -263,8 +280,10 @@ TEST_F(MigrateTest, AReaderOfAnUnfinishedMigrationDoesNotTrustTheIndexByReferent
   engine_.reset();
   store_.reset();
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
-  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 3);
+  EXPECT_EQ(Count(keys::DueMissedPrefix()), 1);
   EXPECT_EQ((std::vector{Due("counsellor"), Due("marc")}), due_of_);
+  EXPECT_EQ(Due(), due_);
   EXPECT_TRUE(Backups(2).empty());
 }
 
@@ -272,7 +291,7 @@ TEST_F(MigrateTest, AnInterruptedMigrationResumesWithoutAnotherBackup) {
   // As a crash leaves it: marked format 3, values still JSON.
   ASSERT_NO_FATAL_FAILURE(ToFormat(1, kSchemaVersion, std::string("/somewhere/store.format-1-backup-x")));
   ASSERT_NO_FATAL_FAILURE(OpenEngine(nullptr, "store"));
-  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 2);
+  EXPECT_EQ(Count(keys::Join({"due_ref", ""})), 3);
   EXPECT_EQ(JsonValues(*store_, Domain::kEvents), std::make_pair(0, events_));
   EXPECT_EQ(JsonValues(*store_, Domain::kIndexes).first, 0);
   auto mark = store_->Get(Domain::kMeta, "reencode");

@@ -1,6 +1,9 @@
 // Deadlines: the due index, `due`, and recording the deadlines that passed.
 #include "core/deadlines.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/engine_impl.h"
 
 namespace parcours {
@@ -26,12 +29,12 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
   const StoreReader& r = *snapshot;
   if (!q.programme.empty()) PARCOURS_RETURN_IF_ERROR(impl_->ProgrammeInfoAt(r, q.programme).status());
 
-  // Both indexes are in due date order: soonest first. One referent's
+  // The indexes are in due date order: soonest first. One referent's
   // deadlines are read from their own index where the store has it (format
-  // 3, its migration finished: a reader of an older store scans them all).
+  // 3, its migration finished: a reader of an older store scans them all);
+  // everyone's from the deadlines not missed and those missed, merged.
   PARCOURS_ASSIGN_OR_RETURN(bool by_referent, impl_->HasDueOfReferent(r));
   by_referent = by_referent && !referent.empty();
-  const std::string prefix = by_referent ? keys::DueOfReferentPrefix(referent) : keys::DuePrefix();
   std::vector<DueKey> found;
   Status decode;
   auto visit = [&](std::string_view k, std::string_view v) {
@@ -46,10 +49,19 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
     found.push_back(std::move(*key));
     return true;
   };
-  if (before) {
-    PARCOURS_RETURN_IF_ERROR(r.ScanRange(Domain::kIndexes, prefix, prefix + before->plus_days(1).iso(), visit));
+  auto scan = [&](const std::string& prefix) {
+    if (!before) return r.ScanPrefix(Domain::kIndexes, prefix, visit);
+    return r.ScanRange(Domain::kIndexes, prefix, prefix + before->plus_days(1).iso(), visit);
+  };
+  if (by_referent) {
+    PARCOURS_RETURN_IF_ERROR(scan(keys::DueOfReferentPrefix(referent)));
   } else {
-    PARCOURS_RETURN_IF_ERROR(r.ScanPrefix(Domain::kIndexes, prefix, visit));
+    PARCOURS_RETURN_IF_ERROR(scan(keys::DuePrefix()));
+    PARCOURS_RETURN_IF_ERROR(decode);
+    PARCOURS_RETURN_IF_ERROR(scan(keys::DueMissedPrefix()));
+    std::sort(found.begin(), found.end(), [](const DueKey& a, const DueKey& b) {
+      return std::tie(a.due, a.pathway, a.deadline) < std::tie(b.due, b.pathway, b.deadline);
+    });
   }
   PARCOURS_RETURN_IF_ERROR(decode);
 
@@ -74,7 +86,8 @@ Result<std::vector<DueEntry>> Engine::Due(const DueQuery& q) const {
 
 Result<int> Engine::ProcessDeadlines() {
   const Date today = clock_.today();
-  // What the index says passed (due before today) and is not missed yet.
+  // What the index says passed (due before today) and is not missed yet
+  // (missed ones are under keys::DueMissed).
   std::vector<DueKey> passed;
   Status decode;
   PARCOURS_RETURN_IF_ERROR(store_.ScanRange(

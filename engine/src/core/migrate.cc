@@ -3,8 +3,8 @@
 // Format 1 held events, pathway states and the values of report and due
 // index entries as JSON text; format 2 holds them in the binary encoding of
 // schema/codec.h (the decoders read both). Format 3 adds the index of open
-// deadlines by referent (keys::DueOfReferent). A writer opening a store of
-// format 1 or 2:
+// deadlines by referent (keys::DueOfReferent) and keeps the missed ones apart
+// (keys::DueMissed). A writer opening a store of format 1 or 2:
 //   1. copies it beside itself, to <store>.format-<N>-backup-<UTC time>;
 //   2. marks it format 3, with the `reencode` meta key (keys::Migrating)
 //      naming the copy, in one synced write: from then on an older parcours
@@ -12,10 +12,11 @@
 //      without keeping the new index;
 //   3. runs the steps from its format on, in batches: re-encodes every state,
 //      event and index entry still in JSON (from 1); adds a due-by-referent
-//      entry for every due entry (from 1 and 2);
+//      entry for every due entry and moves the missed ones (from 1 and 2);
 //   4. deletes the `reencode` key, synced.
 // Both steps can run again over their own output (step 3 leaves binary
-// values as they are and puts the same entries again), so a writer that finds
+// values as they are; a missed entry moves with its entry by referent, in one
+// batch), so a writer that finds
 // the key (a migration interrupted by a crash, from a format it no longer
 // knows) runs them all.
 #include <filesystem>
@@ -70,9 +71,11 @@ Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
   return Status::Ok();
 }
 
-// Adds keys::DueOfReferent beside every due index entry of a pathway with a
-// referent (the referent is in the entry's value).
-Status AddDueOfReferent(Store& store, uint64_t& count) {
+// Indexes the open deadlines as format 3 does: a keys::DueOfReferent entry
+// beside every due entry of a pathway with a referent, and the missed ones
+// moved from keys::Due to keys::DueMissed (the referent and the missed flag
+// are in the entry's value).
+Status IndexDeadlines(Store& store, uint64_t& by_referent, uint64_t& missed) {
   WriteBatch batch;
   Status failed;
   PARCOURS_RETURN_IF_ERROR(
@@ -84,10 +87,17 @@ Status AddDueOfReferent(Store& store, uint64_t& count) {
                                       (due.ok() ? parts.status() : due.status()).message());
           return false;
         }
-        if (due->referent.empty()) return true;
-        batch.Put(Domain::kIndexes, keys::DueOfReferent(due->referent, parts->due.iso(), parts->pathway, parts->deadline),
-                  std::string(value));
-        ++count;
+        const std::string date = parts->due.iso();
+        if (!due->referent.empty()) {
+          batch.Put(Domain::kIndexes, keys::DueOfReferent(due->referent, date, parts->pathway, parts->deadline),
+                    std::string(value));
+          ++by_referent;
+        }
+        if (due->missed) {
+          batch.Delete(Domain::kIndexes, std::string(key));
+          batch.Put(Domain::kIndexes, keys::DueMissed(date, parts->pathway, parts->deadline), std::string(value));
+          ++missed;
+        }
         if (batch.Count() >= kBatch) {
           failed = store.Write(batch, WriteOptions{false});
           batch = WriteBatch();
@@ -129,7 +139,7 @@ Status Engine::Impl::MigrateStore() {
     mark.Put(Domain::kMeta, keys::Migrating(), backup);
     if (Status s = store.SetSchemaVersion(kSchemaVersion, mark); !s.ok()) return fail(s);
   }
-  uint64_t states = 0, events = 0, entries = 0, due_of_referent = 0;
+  uint64_t states = 0, events = 0, entries = 0, by_referent = 0, missed = 0;
   Status s;
   if (from < 2) {
     for (auto [domain, count] : {std::pair{Domain::kPathways, &states}, std::pair{Domain::kEvents, &events},
@@ -137,7 +147,7 @@ Status Engine::Impl::MigrateStore() {
       if (s = ReencodeDomain(store, domain, *count); !s.ok()) break;
     }
   }
-  if (s.ok()) s = AddDueOfReferent(store, due_of_referent);
+  if (s.ok()) s = IndexDeadlines(store, by_referent, missed);
   if (s.ok()) {
     WriteBatch done;
     done.Delete(Domain::kMeta, keys::Migrating());
@@ -146,9 +156,9 @@ Status Engine::Impl::MigrateStore() {
   if (!s.ok()) return fail(s);
   if (log) {
     log->info(
-        "migrated {} to format {}: {} pathway states, {} events and {} index entries re-encoded, {} due entries "
-        "indexed by referent (backup: {})",
-        store.path(), kSchemaVersion, states, events, entries, due_of_referent, backup);
+        "migrated {} to format {}: {} pathway states, {} events and {} index entries re-encoded; {} open deadlines "
+        "indexed by referent, {} missed ones apart (backup: {})",
+        store.path(), kSchemaVersion, states, events, entries, by_referent, missed, backup);
   }
   return Status::Ok();
 }

@@ -31,13 +31,14 @@ IndexEntries DeadlineIndexEntries(const PathwayState& s) {
     std::string value = codec::EncodeDueValue(DueValue{s.programme, s.referent, open.missed});
     const std::string due = open.due.iso();
     if (!s.referent.empty()) out.emplace_back(keys::DueOfReferent(s.referent, due, s.id, deadline), value);
-    out.emplace_back(keys::Due(due, s.id, deadline), std::move(value));
+    out.emplace_back(open.missed ? keys::DueMissed(due, s.id, deadline) : keys::Due(due, s.id, deadline),
+                     std::move(value));
   }
   return out;
 }
 
 Result<DueKey> ParseDueKey(std::string_view key) {
-  // [due_ref \0 <referent> \0 | due \0] <date> \0 <pathway> \0 <deadline>
+  // [due_ref \0 <referent> \0 | due \0 | due_missed \0] <date> \0 <pathway> \0 <deadline>
   const std::string by_referent = keys::Join({"due_ref", ""});
   std::size_t a = key.find('\0');
   if (key.starts_with(by_referent)) a = key.find('\0', by_referent.size());

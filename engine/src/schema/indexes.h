@@ -38,12 +38,13 @@ struct DueValue {
 IndexEntries StateIndexEntries(const PathwayState& state);
 
 // Two entries per open deadline of `state` (missed or not), the same value
-// under both keys: keys::Due(due, pathway, deadline) and, when the pathway
-// has a referent, keys::DueOfReferent(referent, due, pathway, deadline) ->
-// DueValue, encoded by schema/codec.h.
+// under both keys: keys::Due(due, pathway, deadline) (keys::DueMissed once
+// missed) and, when the pathway has a referent,
+// keys::DueOfReferent(referent, due, pathway, deadline) -> DueValue, encoded
+// by schema/codec.h.
 IndexEntries DeadlineIndexEntries(const PathwayState& state);
 
-// A due index key (keys::Due or keys::DueOfReferent), decoded.
+// A due index key (keys::Due, keys::DueMissed or keys::DueOfReferent), decoded.
 struct DueKey {
   Date due;
   std::string pathway;

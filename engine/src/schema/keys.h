@@ -106,11 +106,19 @@ inline std::string UserPrefix() { return Join({"user", ""}); }
 inline std::string Token(std::string_view sha256_hex) { return Join({"token", sha256_hex}); }
 
 // due \0 <due date> \0 <pathway> \0 <deadline> -> DueValue (schema/indexes.h):
-// open deadlines by due date
+// open deadlines by due date, not yet recorded as missed (those of a store of
+// format 2 or older: all of them)
 inline std::string Due(std::string_view due, std::string_view pathway, std::string_view deadline) {
   return Join({"due", due, pathway, deadline});
 }
 inline std::string DuePrefix() { return Join({"due", ""}); }
+// due_missed \0 <due date> \0 <pathway> \0 <deadline> -> DueValue: the open
+// deadlines recorded as missed (from format 3), apart, so that the writer
+// looking for passed deadlines reads only those it has to record
+inline std::string DueMissed(std::string_view due, std::string_view pathway, std::string_view deadline) {
+  return Join({"due_missed", due, pathway, deadline});
+}
+inline std::string DueMissedPrefix() { return Join({"due_missed", ""}); }
 // due_ref \0 <referent> \0 <due date> \0 <pathway> \0 <deadline> -> DueValue:
 // the same entries by referent (from format 3), for `due` of one caseload
 inline std::string DueOfReferent(std::string_view referent, std::string_view due, std::string_view pathway,
