@@ -20,13 +20,14 @@
 // the key (a migration interrupted by a crash, from a format it no longer
 // knows) runs them all.
 #include <filesystem>
+#include <functional>
 
 #include "core/engine_impl.h"
 
 namespace parcours {
 namespace {
 
-constexpr std::size_t kBatch = 1024;  // values re-encoded per write
+constexpr std::size_t kBatch = 1024;  // changes per write
 
 // <store>.format-<from>-backup-<UTC time>, or with -2, -3... when taken.
 std::string BackupPath(const std::string& store_path, int from, const std::string& timestamp) {
@@ -44,31 +45,39 @@ std::string BackupPath(const std::string& store_path, int from, const std::strin
   return path;
 }
 
-// Re-encodes the values of `domain` still in JSON (codec::FormatTwoValue).
-Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
+// Scans the keys of `domain` starting with `prefix`, `change` adding to a
+// batch what each entry becomes; writes the batches unsynced, every kBatch
+// changes (the migration syncs once, when it ends).
+Status Rewrite(Store& store, Domain domain, std::string_view prefix,
+               const std::function<Status(std::string_view key, std::string_view value, WriteBatch&)>& change) {
   WriteBatch batch;
   Status failed;
-  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, "", [&](std::string_view key, std::string_view value) {
-    if (!codec::IsJsonValue(value)) return true;
-    auto binary = codec::FormatTwoValue(domain, key, value);
-    if (!binary.ok()) {
-      failed = Status::Corruption(std::string(DomainName(domain)) + " " + EchoText(key) + ": " +
-                                  binary.status().message());
-      return false;
-    }
-    if (!*binary) return true;  // written alike by both formats
-    batch.Put(domain, std::string(key), std::move(**binary));
-    ++count;
-    if (batch.Count() >= kBatch) {
+  PARCOURS_RETURN_IF_ERROR(store.ScanPrefix(domain, prefix, [&](std::string_view key, std::string_view value) {
+    failed = change(key, value, batch);
+    if (failed.ok() && batch.Count() >= kBatch) {
       failed = store.Write(batch, WriteOptions{false});
       batch = WriteBatch();
-      return failed.ok();
     }
-    return true;
+    return failed.ok();
   }));
   PARCOURS_RETURN_IF_ERROR(failed);
-  if (batch.Count() > 0) PARCOURS_RETURN_IF_ERROR(store.Write(batch, WriteOptions{false}));
-  return Status::Ok();
+  return batch.Count() > 0 ? store.Write(batch, WriteOptions{false}) : Status::Ok();
+}
+
+// Re-encodes the values of `domain` still in JSON (codec::FormatTwoValue).
+Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
+  return Rewrite(store, domain, "", [&](std::string_view key, std::string_view value, WriteBatch& batch) {
+    if (!codec::IsJsonValue(value)) return Status::Ok();
+    auto binary = codec::FormatTwoValue(domain, key, value);
+    if (!binary.ok()) {
+      return Status::Corruption(std::string(DomainName(domain)) + " " + EchoText(key) + ": " +
+                                binary.status().message());
+    }
+    if (!*binary) return Status::Ok();  // written alike by both formats
+    batch.Put(domain, std::string(key), std::move(**binary));
+    ++count;
+    return Status::Ok();
+  });
 }
 
 // Indexes the open deadlines as format 3 does: a keys::DueOfReferent entry
@@ -76,38 +85,29 @@ Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
 // moved from keys::Due to keys::DueMissed (the referent and the missed flag
 // are in the entry's value).
 Status IndexDeadlines(Store& store, uint64_t& by_referent, uint64_t& missed) {
-  WriteBatch batch;
-  Status failed;
-  PARCOURS_RETURN_IF_ERROR(
-      store.ScanPrefix(Domain::kIndexes, keys::DuePrefix(), [&](std::string_view key, std::string_view value) {
-        auto due = codec::DecodeDueValue(value);
-        auto parts = ParseDueKey(key);
-        if (!due.ok() || !parts.ok()) {
-          failed = Status::Corruption("index entry " + EchoText(key) + ": " +
-                                      (due.ok() ? parts.status() : due.status()).message());
-          return false;
-        }
-        const std::string date = parts->due.iso();
-        if (!due->referent.empty()) {
-          batch.Put(Domain::kIndexes, keys::DueOfReferent(due->referent, date, parts->pathway, parts->deadline),
-                    std::string(value));
-          ++by_referent;
-        }
-        if (due->missed) {
-          batch.Delete(Domain::kIndexes, std::string(key));
-          batch.Put(Domain::kIndexes, keys::DueMissed(date, parts->pathway, parts->deadline), std::string(value));
-          ++missed;
-        }
-        if (batch.Count() >= kBatch) {
-          failed = store.Write(batch, WriteOptions{false});
-          batch = WriteBatch();
-          return failed.ok();
-        }
-        return true;
-      }));
-  PARCOURS_RETURN_IF_ERROR(failed);
-  if (batch.Count() > 0) PARCOURS_RETURN_IF_ERROR(store.Write(batch, WriteOptions{false}));
-  return Status::Ok();
+  return Rewrite(store, Domain::kIndexes, keys::DuePrefix(),
+                 [&](std::string_view key, std::string_view value, WriteBatch& batch) {
+                   auto due = codec::DecodeDueValue(value);
+                   auto parts = ParseDueKey(key);
+                   if (!due.ok() || !parts.ok()) {
+                     return Status::Corruption("index entry " + EchoText(key) + ": " +
+                                               (due.ok() ? parts.status() : due.status()).message());
+                   }
+                   const std::string date = parts->due.iso();
+                   if (!due->referent.empty()) {
+                     batch.Put(Domain::kIndexes,
+                               keys::DueOfReferent(due->referent, date, parts->pathway, parts->deadline),
+                               std::string(value));
+                     ++by_referent;
+                   }
+                   if (due->missed) {
+                     batch.Delete(Domain::kIndexes, std::string(key));
+                     batch.Put(Domain::kIndexes, keys::DueMissed(date, parts->pathway, parts->deadline),
+                               std::string(value));
+                     ++missed;
+                   }
+                   return Status::Ok();
+                 });
 }
 
 }  // namespace
