@@ -4,8 +4,6 @@
 
 namespace parcours {
 
-// The rule context of a command (docs/workflow-format.md, "Rule context"):
-// what conditions and plugin hooks see. `state` is null for an enrolment.
 namespace {
 
 // True when `rules` may read the pathway's history: a plugin's guard or
@@ -31,6 +29,8 @@ bool ReadsHistory(const ActionRules& rules) {
 
 }  // namespace
 
+// The rule context of a command (docs/workflow-format.md, "Rule context"):
+// what conditions and plugin hooks see. `state` is null for an enrolment.
 Result<Json> Engine::Impl::RuleContext(const StoreReader& r, const Workflow& wf, int version,
                                        const PathwayState* state, const Event& e, const Person& person,
                                        Date person_birth, Date today, bool with_history) const {
@@ -161,8 +161,8 @@ Status Engine::Impl::CheckRules(const StoreReader& r, const ActionRules& rules, 
   } else if (!p.status().IsNotFound()) {
     return p.status();
   }
-  PARCOURS_ASSIGN_OR_RETURN(Json ctx,
-                            RuleContext(r, wf, state.version, &state, e, person, birth, clock.today(), ReadsHistory(rules)));
+  PARCOURS_ASSIGN_OR_RETURN(
+      Json ctx, RuleContext(r, wf, state.version, &state, e, person, birth, clock.today(), ReadsHistory(rules)));
   return ApplyRules(rules, wf, ctx, e);
 }
 
