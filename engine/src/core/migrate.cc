@@ -80,10 +80,10 @@ Status ReencodeDomain(Store& store, Domain domain, uint64_t& count) {
   });
 }
 
-// Indexes the open deadlines as format 3 does: a keys::DueOfReferent entry
-// beside every due entry of a pathway with a referent, and the missed ones
-// moved from keys::Due to keys::DueMissed (the referent and the missed flag
-// are in the entry's value).
+// Indexes the open deadlines as format 3 does (DueEntries): a
+// keys::DueOfReferent entry beside every due entry of a pathway with a
+// referent, and the missed ones moved from keys::Due to keys::DueMissed (the
+// referent and the missed flag are in the entry's value).
 Status IndexDeadlines(Store& store, uint64_t& by_referent, uint64_t& missed) {
   return Rewrite(store, Domain::kIndexes, keys::DuePrefix(),
                  [&](std::string_view key, std::string_view value, WriteBatch& batch) {
@@ -93,19 +93,14 @@ Status IndexDeadlines(Store& store, uint64_t& by_referent, uint64_t& missed) {
                      return Status::Corruption("index entry " + EchoText(key) + ": " +
                                                (due.ok() ? parts.status() : due.status()).message());
                    }
-                   const std::string date = parts->due.iso();
-                   if (!due->referent.empty()) {
-                     batch.Put(Domain::kIndexes,
-                               keys::DueOfReferent(due->referent, date, parts->pathway, parts->deadline),
-                               std::string(value));
-                     ++by_referent;
+                   bool kept = false;
+                   for (const auto& [k, v] : DueEntries(parts->pathway, parts->deadline, parts->due, *due)) {
+                     kept = kept || k == key;
+                     batch.Put(Domain::kIndexes, k, v);
                    }
-                   if (due->missed) {
-                     batch.Delete(Domain::kIndexes, std::string(key));
-                     batch.Put(Domain::kIndexes, keys::DueMissed(date, parts->pathway, parts->deadline),
-                               std::string(value));
-                     ++missed;
-                   }
+                   if (!kept) batch.Delete(Domain::kIndexes, std::string(key));
+                   by_referent += due->referent.empty() ? 0 : 1;
+                   missed += due->missed ? 1 : 0;
                    return Status::Ok();
                  });
 }

@@ -28,12 +28,19 @@ std::pair<std::string, std::string> DayIndexEntry(const PathwayState& s, const E
 IndexEntries DeadlineIndexEntries(const PathwayState& s) {
   IndexEntries out;
   for (const auto& [deadline, open] : s.deadlines) {
-    std::string value = codec::EncodeDueValue(DueValue{s.programme, s.referent, open.missed});
-    const std::string due = open.due.iso();
-    if (!s.referent.empty()) out.emplace_back(keys::DueOfReferent(s.referent, due, s.id, deadline), value);
-    out.emplace_back(open.missed ? keys::DueMissed(due, s.id, deadline) : keys::Due(due, s.id, deadline),
-                     std::move(value));
+    for (auto& entry : DueEntries(s.id, deadline, open.due, DueValue{s.programme, s.referent, open.missed}))
+      out.push_back(std::move(entry));
   }
+  return out;
+}
+
+IndexEntries DueEntries(std::string_view pathway, std::string_view deadline, Date due, const DueValue& v) {
+  IndexEntries out;
+  std::string value = codec::EncodeDueValue(v);
+  const std::string date = due.iso();
+  if (!v.referent.empty()) out.emplace_back(keys::DueOfReferent(v.referent, date, pathway, deadline), value);
+  out.emplace_back(v.missed ? keys::DueMissed(date, pathway, deadline) : keys::Due(date, pathway, deadline),
+                   std::move(value));
   return out;
 }
 

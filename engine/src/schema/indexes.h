@@ -43,6 +43,9 @@ IndexEntries StateIndexEntries(const PathwayState& state);
 // keys::DueOfReferent(referent, due, pathway, deadline) -> DueValue, encoded
 // by schema/codec.h.
 IndexEntries DeadlineIndexEntries(const PathwayState& state);
+// Those entries for one open deadline, `value` saying its programme,
+// referent and whether it was missed.
+IndexEntries DueEntries(std::string_view pathway, std::string_view deadline, Date due, const DueValue& value);
 
 // A due index key (keys::Due, keys::DueMissed or keys::DueOfReferent), decoded.
 struct DueKey {
